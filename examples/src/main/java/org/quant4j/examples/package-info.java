@@ -1,0 +1,4 @@
+/**
+ * The demo and the worked examples.
+ */
+package org.quant4j.examples;

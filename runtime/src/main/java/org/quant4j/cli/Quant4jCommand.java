@@ -1,0 +1,43 @@
+package org.quant4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code quant4j} command: the entry point of the {@code ./quant4j} launcher at the repository root.
+ * Each capability is a subcommand.
+ */
+@Command(
+    name = "quant4j",
+    mixinStandardHelpOptions = true,
+    versionProvider = Quant4jCommand.Version.class,
+    description = "Fake quantization, calibration, QAT and QDQ ONNX export for DL4J.",
+    subcommands = {DemoCommand.class})
+public final class Quant4jCommand implements Runnable {
+
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  /**
+   * Runs the command line and exits with its status.
+   *
+   * @param args the arguments, as given to {@code ./quant4j}
+   */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Quant4jCommand()).execute(args));
+  }
+
+  /** Without a subcommand, prints the usage. */
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Reports the version from the jar manifest, or "development" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Quant4jCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"quant4j " + (v == null ? "development" : v)};
+    }
+  }
+}
