@@ -53,6 +53,8 @@ public final class ConformanceRunner {
   public static ConformanceRunner withAllReplayers() {
     List<KindReplayer> all = new ArrayList<>();
     // One line per kind; each package owner registers its replayer here.
+    all.add(new SeedExampleReplayer());
+    all.add(new TensorQuantReplayer());
     return new ConformanceRunner(all);
   }
 

@@ -1,0 +1,129 @@
+package org.quant4j.tensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@code max(|x|)} over a set of dims, NaN propagating as torch's {@code max} does: the computation
+ * behind {@link TensorQuant#reduceAmax}. float32 host arrays use a Vector API pass over the buffer;
+ * other arrays an element loop over exact doubles. Every value of the result is one of |x|'s, so
+ * the result is exact in x's data type.
+ */
+final class AmaxReduction {
+
+  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  private static final int LANES = SPECIES.length();
+
+  private AmaxReduction() {}
+
+  /**
+   * Reduces the marked dims.
+   *
+   * @param x the input
+   * @param reduced per dim, whether to reduce it
+   * @param keepdims whether reduced dims stay as size 1 (else they are removed)
+   * @return a new array of x's data type
+   */
+  static INDArray reduce(INDArray x, boolean[] reduced, boolean keepdims) {
+    long[] shape = x.shape();
+    long[] kept = shape.clone();
+    int remaining = 0;
+    for (int d = 0; d < shape.length; d++) {
+      if (reduced[d]) {
+        kept[d] = 1;
+      } else {
+        remaining++;
+      }
+    }
+    ChannelLayout layout = ChannelLayout.of("reduced", shape, kept);
+    double[] out = new double[layout.channels()];
+    Arrays.fill(out, Double.NEGATIVE_INFINITY);
+    if (VectorFakeQuantKernel.canRun(x)) {
+      reduceFloats(HostMemory.bytes(x), layout, out);
+    } else {
+      reduceDoubles(ElementwiseFakeQuant.valuesOf(x), layout, out);
+    }
+    long[] resultShape;
+    if (keepdims) {
+      resultShape = kept;
+    } else {
+      resultShape = new long[remaining];
+      for (int d = 0, k = 0; d < shape.length; d++) {
+        if (!reduced[d]) {
+          resultShape[k++] = shape[d];
+        }
+      }
+    }
+    return ElementwiseFakeQuant.arrayOf(out, resultShape, x.dataType());
+  }
+
+  /**
+   * Removes every size-1 dim, as torch's {@code squeeze_()}.
+   *
+   * @param a the array
+   * @return a view or copy without size-1 dims (0-dim if none remain)
+   */
+  static INDArray squeezeAll(INDArray a) {
+    long[] shape = Arrays.stream(a.shape()).filter(d -> d != 1).toArray();
+    if (shape.length == a.rank()) {
+      return a;
+    }
+    return shape.length == 0 ? a.reshape() : a.reshape('c', shape);
+  }
+
+  private static void reduceDoubles(double[] xs, ChannelLayout layout, double[] out) {
+    int len = (int) layout.runLength();
+    int step = layout.channelStep();
+    for (long r = 0; r < layout.runs(); r++) {
+      int c0 = layout.runChannel(r);
+      int from = (int) (r * len);
+      for (int j = 0; j < len; j++) {
+        int c = c0 + step * j;
+        out[c] = maxPropagatingNaN(out[c], Math.abs(xs[from + j]));
+      }
+    }
+  }
+
+  private static void reduceFloats(ByteBuffer in, ChannelLayout layout, double[] out) {
+    int len = (int) layout.runLength();
+    boolean rows = layout.mode() == ChannelLayout.Mode.ROWS;
+    for (long r = 0; r < layout.runs(); r++) {
+      int c0 = layout.runChannel(r);
+      int from = (int) (r * len);
+      if (rows) {
+        for (int j = 0; j < len; j++) {
+          out[c0 + j] = maxPropagatingNaN(out[c0 + j], Math.abs(in.getFloat((from + j) * Float.BYTES)));
+        }
+      } else {
+        out[c0] = maxPropagatingNaN(out[c0], absMax(in, from, len));
+      }
+    }
+  }
+
+  private static double absMax(ByteBuffer in, int from, int len) {
+    FloatVector acc = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+    int upper = from + SPECIES.loopBound(len);
+    int i = from;
+    for (; i < upper; i += LANES) {
+      FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, i * Float.BYTES, ByteOrder.nativeOrder());
+      acc = acc.lanewise(VectorOperators.MAX, v.abs());
+    }
+    double m = Double.NEGATIVE_INFINITY;
+    for (float lane : acc.toArray()) {
+      m = maxPropagatingNaN(m, lane);
+    }
+    for (int end = from + len; i < end; i++) {
+      m = maxPropagatingNaN(m, Math.abs(in.getFloat(i * Float.BYTES)));
+    }
+    return m;
+  }
+
+  private static double maxPropagatingNaN(double a, double b) {
+    return (a != a || b != b) ? Double.NaN : Math.max(a, b);
+  }
+}

@@ -1,0 +1,195 @@
+package org.quant4j.tensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The one-pass float32 fake-quantization kernel over host memory, on the Java Vector API.
+ *
+ * <p>Per element, bit-exact with the reference's {@code clamp(round(x * scale), lo, hi) / scale}:
+ * {@code v = x * m}; {@code v} is first clamped to {@code [lo - 1, hi + 1]} (integers, so this does
+ * not change the final result, and it bounds {@code |v|} below 2^22); {@code rint(v)} is then
+ * {@code (v + 1.5 * 2^23) - 1.5 * 2^23}, which rounds half to even because at that magnitude the
+ * float32 spacing is exactly 1, with {@code v}'s sign bit put back so that {@code (-0.5, 0]} gives
+ * {@code -0} as {@code rint} does; finally {@code r < lo ? lo : r > hi ? hi : r} (which keeps NaN and
+ * keeps {@code -0} against a bound of {@code 0}, as torch's scalar clamp does) and, for fake
+ * quantization, a true division by the reported scale.
+ *
+ * <p>The arrays must be float32, C-contiguous, in host memory and under 2 GiB; {@link #canRun} says
+ * whether one is. Input and output may be the same array.
+ */
+final class VectorFakeQuantKernel {
+
+  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  private static final int LANES = SPECIES.length();
+  private static final float MAGIC = 0x1.8p23f;
+  private static final int SIGN = 0x80000000;
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+  private VectorFakeQuantKernel() {}
+
+  /**
+   * Whether the kernel can read or write an array in place.
+   *
+   * @param a the array
+   * @return true for a float32, C-contiguous, host-memory array of under 2 GiB
+   */
+  static boolean canRun(INDArray a) {
+    return a.dataType() == DataType.FLOAT
+        && a.length() * Float.BYTES <= Integer.MAX_VALUE
+        && HostMemory.isHost(a)
+        && HostMemory.isCContiguous(a);
+  }
+
+  /**
+   * Quantizes {@code x} into {@code out}.
+   *
+   * @param x the input, for which {@link #canRun} holds
+   * @param out the output, same shape, for which {@link #canRun} holds; may be {@code x}
+   * @param layout how the scales broadcast against x
+   * @param scales the per-channel constants (float32 compute precision)
+   * @param fake whether to divide by the scale (fake quantization) or return the integers
+   */
+  static void run(INDArray x, INDArray out, ChannelLayout layout, QuantScales scales, boolean fake) {
+    long n = layout.length();
+    if (n == 0) {
+      return;
+    }
+    ByteBuffer in = HostMemory.bytes(x);
+    ByteBuffer dst = x == out ? in : HostMemory.bytes(out);
+    float lo = (float) scales.lo();
+    float hi = (float) scales.hi();
+    float[] mul = scales.multiplierFloats();
+    float[] div = scales.reportedFloats();
+    int len = (int) layout.runLength();
+    long runs = layout.runs();
+    if (layout.mode() == ChannelLayout.Mode.ROWS) {
+      for (long r = 0; r < runs; r++) {
+        int c = layout.runChannel(r);
+        rowRun(in, dst, (int) (r * len), len, mul, div, c, lo, hi, fake);
+      }
+    } else {
+      for (long r = 0; r < runs; r++) {
+        int c = layout.runChannel(r);
+        blockRun(in, dst, (int) (r * len), len, mul[c], div[c], lo, hi, fake);
+      }
+    }
+  }
+
+  /**
+   * Whether x holds a value below 0 while holding no NaN: the reference's unsigned check
+   * {@code inputs.min() < 0}, where a NaN makes the minimum NaN and the check pass.
+   *
+   * @param x a float32 array for which {@link #canRun} holds
+   * @return true if unsigned quantization must reject x
+   */
+  static boolean hasNegativeAndNoNaN(INDArray x) {
+    ByteBuffer in = HostMemory.bytes(x);
+    int n = (int) x.length();
+    VectorMask<Float> negative = SPECIES.maskAll(false);
+    VectorMask<Float> nan = SPECIES.maskAll(false);
+    int upper = SPECIES.loopBound(n);
+    int i = 0;
+    for (; i < upper; i += LANES) {
+      FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, i * Float.BYTES, ORDER);
+      negative = negative.or(v.compare(VectorOperators.LT, 0f));
+      nan = nan.or(v.test(VectorOperators.IS_NAN));
+    }
+    boolean anyNegative = negative.anyTrue();
+    boolean anyNaN = nan.anyTrue();
+    for (; i < n; i++) {
+      float v = in.getFloat(i * Float.BYTES);
+      anyNegative |= v < 0f;
+      anyNaN |= v != v;
+    }
+    return anyNegative && !anyNaN;
+  }
+
+  private static void blockRun(ByteBuffer in, ByteBuffer out, int from, int len, float m, float d,
+      float lo, float hi, boolean fake) {
+    FloatVector vm = FloatVector.broadcast(SPECIES, m);
+    FloatVector vd = FloatVector.broadcast(SPECIES, d);
+    FloatVector vlo = FloatVector.broadcast(SPECIES, lo);
+    FloatVector vhi = FloatVector.broadcast(SPECIES, hi);
+    FloatVector vlo1 = FloatVector.broadcast(SPECIES, lo - 1f);
+    FloatVector vhi1 = FloatVector.broadcast(SPECIES, hi + 1f);
+    int end = from + len;
+    int upper = from + SPECIES.loopBound(len);
+    int i = from;
+    if (fake) {
+      for (; i < upper; i += LANES) {
+        int b = i * Float.BYTES;
+        FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER).mul(vm);
+        quantize(v, vlo, vhi, vlo1, vhi1).div(vd).intoByteBuffer(out, b, ORDER);
+      }
+    } else {
+      for (; i < upper; i += LANES) {
+        int b = i * Float.BYTES;
+        FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER).mul(vm);
+        quantize(v, vlo, vhi, vlo1, vhi1).intoByteBuffer(out, b, ORDER);
+      }
+    }
+    for (; i < end; i++) {
+      int b = i * Float.BYTES;
+      float q = quantize(in.getFloat(b) * m, lo, hi);
+      out.putFloat(b, fake ? q / d : q);
+    }
+  }
+
+  private static void rowRun(ByteBuffer in, ByteBuffer out, int from, int len, float[] mul, float[] div,
+      int channel, float lo, float hi, boolean fake) {
+    FloatVector vlo = FloatVector.broadcast(SPECIES, lo);
+    FloatVector vhi = FloatVector.broadcast(SPECIES, hi);
+    FloatVector vlo1 = FloatVector.broadcast(SPECIES, lo - 1f);
+    FloatVector vhi1 = FloatVector.broadcast(SPECIES, hi + 1f);
+    int upper = SPECIES.loopBound(len);
+    int j = 0;
+    for (; j < upper; j += LANES) {
+      int b = (from + j) * Float.BYTES;
+      FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER)
+          .mul(FloatVector.fromArray(SPECIES, mul, channel + j));
+      FloatVector q = quantize(v, vlo, vhi, vlo1, vhi1);
+      if (fake) {
+        q = q.div(FloatVector.fromArray(SPECIES, div, channel + j));
+      }
+      q.intoByteBuffer(out, b, ORDER);
+    }
+    for (; j < len; j++) {
+      int b = (from + j) * Float.BYTES;
+      float q = quantize(in.getFloat(b) * mul[channel + j], lo, hi);
+      out.putFloat(b, fake ? q / div[channel + j] : q);
+    }
+  }
+
+  private static FloatVector quantize(FloatVector v, FloatVector lo, FloatVector hi, FloatVector lo1,
+      FloatVector hi1) {
+    FloatVector c = v.blend(lo1, v.compare(VectorOperators.LT, lo1));
+    c = c.blend(hi1, c.compare(VectorOperators.GT, hi1));
+    FloatVector r = c.add(MAGIC).sub(MAGIC);
+    IntVector sign = c.reinterpretAsInts().and(SIGN);
+    r = r.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    r = r.blend(lo, r.compare(VectorOperators.LT, lo));
+    return r.blend(hi, r.compare(VectorOperators.GT, hi));
+  }
+
+  /**
+   * The scalar form of the kernel's quantization, for the tails: {@code rint(v)} clamped to
+   * {@code [lo, hi]}, NaN kept.
+   *
+   * @param v {@code x * m}
+   * @param lo the lower bound
+   * @param hi the upper bound
+   * @return the quantized value
+   */
+  static float quantize(float v, float lo, float hi) {
+    float r = (float) Math.rint(v);
+    return r < lo ? lo : (r > hi ? hi : r);
+  }
+}
