@@ -55,6 +55,7 @@ public final class ConformanceRunner {
     // One line per kind; each package owner registers its replayer here.
     all.add(new SeedExampleReplayer());
     all.add(new TensorQuantReplayer());
+    all.add(new CalibMaxReplayer());
     all.add(new CalibHistReplayer());
     return new ConformanceRunner(all);
   }
