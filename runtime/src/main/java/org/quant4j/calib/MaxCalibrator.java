@@ -1,11 +1,12 @@
 package org.quant4j.calib;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.quant4j.tensor.TensorQuant;
 
 /**
  * Calibrates to the largest absolute value seen, per tensor or per channel: the Java
@@ -88,23 +89,17 @@ public final class MaxCalibrator extends Calibrator {
     }
     long[] shape = x.shape();
     boolean[] keep = keptDims(shape.length);
-    long[] outShape = new long[shape.length];
-    long numel = 1;
+    int[] reduce = new int[shape.length];
+    int reduced = 0;
     for (int d = 0; d < shape.length; d++) {
-      outShape[d] = keep[d] ? shape[d] : 1;
-      numel *= outShape[d];
+      if (!keep[d]) {
+        reduce[reduced++] = d;
+      }
     }
-    long[] outStride = new long[shape.length];
-    long s = 1;
-    for (int d = shape.length - 1; d >= 0; d--) {
-      outStride[d] = keep[d] ? s : 0;
-      s *= outShape[d];
-    }
-    float[] local = new float[(int) numel];
-    reduceAbsMax(HostFloats.cOrder(x), shape, outStride, local);
-    if (numel == 1) {
-      outShape = new long[0];
-    }
+    INDArray reducedAmax =
+        TensorQuant.reduceAmax(x, axis().length == 0 ? null : Arrays.copyOf(reduce, reduced), true);
+    long[] outShape = reducedAmax.shape();
+    float[] local = reducedAmax.castTo(DataType.FLOAT).dup('c').data().asFloat();
     if (amax != null && axis().length > 0 && !Arrays.equals(amaxShape, outShape)) {
       throw new IllegalArgumentException("x has shape " + Arrays.toString(shape) + ", whose amax shape "
           + Arrays.toString(outShape) + " differs from the collected amax shape "
@@ -142,46 +137,6 @@ public final class MaxCalibrator extends Calibrator {
   /** max that propagates NaN from either side, as torch.max does. */
   private static float nanMax(float a, float b) {
     return (b > a || b != b) ? b : a;
-  }
-
-  private static void reduceAbsMax(ByteBuffer v, long[] shape, long[] outStride, float[] out) {
-    int rank = shape.length;
-    if (rank == 0) {
-      out[0] = nanMax(0f, Math.abs(v.getFloat(0)));
-      return;
-    }
-    int inner = (int) shape[rank - 1];
-    int innerStride = (int) outStride[rank - 1];
-    long[] counter = new long[rank - 1];
-    long total = 1;
-    for (long d : shape) {
-      total *= d;
-    }
-    for (long pos = 0; pos < total; pos += inner) {
-      int base = 0;
-      for (int d = 0; d < rank - 1; d++) {
-        base += (int) (counter[d] * outStride[d]);
-      }
-      int byteOff = (int) pos * 4;
-      if (innerStride == 0) {
-        float m = out[base];
-        for (int j = 0; j < inner; j++) {
-          m = nanMax(m, Math.abs(v.getFloat(byteOff + 4 * j)));
-        }
-        out[base] = m;
-      } else {
-        for (int j = 0; j < inner; j++) {
-          int o = base + j * innerStride;
-          out[o] = nanMax(out[o], Math.abs(v.getFloat(byteOff + 4 * j)));
-        }
-      }
-      for (int d = rank - 2; d >= 0; d--) {
-        if (++counter[d] < shape[d]) {
-          break;
-        }
-        counter[d] = 0;
-      }
-    }
   }
 
   private static INDArray toArray(float[] values, long[] shape) {
