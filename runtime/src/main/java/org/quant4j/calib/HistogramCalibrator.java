@@ -1,5 +1,6 @@
 package org.quant4j.calib;
 
+import java.lang.ref.Reference;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
@@ -207,15 +208,23 @@ public final class HistogramCalibrator extends Calibrator {
     if (x == null) {
       throw new IllegalArgumentException("x must be an array, got null");
     }
-    int n = (int) Math.min(Integer.MAX_VALUE, x.length());
-    ByteBuffer v = HostFloats.anyOrder(x);
+    HostFloats host = HostFloats.of(x);
+    try {
+      collect(host.bytes(), (int) x.length(), x.shape());
+    } finally {
+      Reference.reachabilityFence(host.owner());
+    }
+  }
+
+  private void collect(ByteBuffer v, int n, long[] shape) {
     HistogramBinning.Range r = HistogramBinning.range(v, n, skipZeros);
     if (Float.isNaN(r.max())) {
-      throw new IllegalArgumentException("x must not contain NaN (histogram range of [0, NaN] is not finite)");
+      throw new IllegalArgumentException(
+          "x must not contain NaN (histogram range of [0, NaN] is not finite)");
     }
     if (r.kept() == 0 && (torchHist || counts != null)) {
       throw new IllegalArgumentException("x must have at least one " + (skipZeros ? "non-zero " : "")
-          + "element, got shape " + Arrays.toString(x.shape()));
+          + "element, got shape " + Arrays.toString(shape));
     }
     if (torchHist) {
       collectTorch(v, n, r);
