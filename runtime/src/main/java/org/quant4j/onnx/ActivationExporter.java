@@ -1,0 +1,93 @@
+package org.quant4j.onnx;
+
+import java.util.List;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationELU;
+import org.nd4j.linalg.activations.impl.ActivationHardTanH;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU6;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
+import org.nd4j.linalg.activations.impl.ActivationSoftSign;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+
+/**
+ * Writes a DL4J activation function as ONNX operators: identity → nothing, ReLU → Relu, leaky ReLU →
+ * LeakyRelu(alpha), sigmoid → Sigmoid, tanh → Tanh, softmax → Softmax over axis 1 of a 2-D tensor,
+ * ELU → Elu(alpha), softplus → Softplus, softsign → Softsign, hard tanh → Clip(-1, 1), ReLU6 →
+ * Clip(0, 6). Any other activation, or a ReLU with a cap, threshold or slope, is refused.
+ */
+final class ActivationExporter {
+
+  private ActivationExporter() {}
+
+  /**
+   * Applies an activation.
+   *
+   * @param ctx the export
+   * @param scope the scope of the nodes (the layer's name)
+   * @param owner the layer, for error messages
+   * @param fn the activation
+   * @param tensor its input
+   * @param rank the input's rank
+   * @return the activated tensor (the input itself for identity)
+   * @throws IllegalArgumentException if the activation has no ONNX equivalent here
+   */
+  static String apply(ExportContext ctx, String scope, String owner, IActivation fn, String tensor, int rank) {
+    if (fn == null || fn instanceof ActivationIdentity) {
+      return tensor;
+    }
+    if (fn instanceof ActivationReLU relu) {
+      if (!isZeroOrNull(relu.getThreshold()) || !isZeroOrNull(relu.getNegativeSlope())
+          || (relu.getMax() != null && !relu.getMax().isInfinite())) {
+        throw unsupported(owner, fn);
+      }
+      return ctx.node(scope, "Relu", List.of(tensor));
+    }
+    if (fn instanceof ActivationLReLU leaky) {
+      return ctx.node(scope, "LeakyRelu", List.of(tensor), OnnxGraph.attr("alpha", (float) leaky.getAlpha()));
+    }
+    if (fn instanceof ActivationELU elu) {
+      return ctx.node(scope, "Elu", List.of(tensor), OnnxGraph.attr("alpha", (float) elu.getAlpha()));
+    }
+    if (fn instanceof ActivationSigmoid) {
+      return ctx.node(scope, "Sigmoid", List.of(tensor));
+    }
+    if (fn instanceof ActivationTanH) {
+      return ctx.node(scope, "Tanh", List.of(tensor));
+    }
+    if (fn instanceof ActivationSoftPlus) {
+      return ctx.node(scope, "Softplus", List.of(tensor));
+    }
+    if (fn instanceof ActivationSoftSign) {
+      return ctx.node(scope, "Softsign", List.of(tensor));
+    }
+    if (fn instanceof ActivationHardTanH) {
+      return ctx.clip(scope, tensor, -1f, 1f);
+    }
+    if (fn instanceof ActivationReLU6) {
+      return ctx.clip(scope, tensor, 0f, 6f);
+    }
+    if (fn instanceof ActivationSoftmax) {
+      if (rank != 2) {
+        throw new IllegalArgumentException(
+            owner + ": softmax on a rank-" + rank + " activation is not exported (only 2-D [batch, classes])");
+      }
+      return ctx.node(scope, "Softmax", List.of(tensor), OnnxGraph.attr("axis", 1L));
+    }
+    throw unsupported(owner, fn);
+  }
+
+  private static boolean isZeroOrNull(Double v) {
+    return v == null || v == 0.0;
+  }
+
+  private static IllegalArgumentException unsupported(String owner, IActivation fn) {
+    return new IllegalArgumentException(
+        owner + ": activation " + fn + " (" + fn.getClass().getName() + ") has no ONNX export; supported: identity,"
+            + " relu, leakyrelu, elu, sigmoid, tanh, softplus, softsign, hardtanh, relu6, softmax (2-D)");
+  }
+}

@@ -1,0 +1,186 @@
+package org.quant4j.onnx;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The state of one export: the graph being written, the opset, and the network's quantizers by name.
+ * Layer exporters ask it for quantized inputs and weights and for the few shape operators whose form
+ * changed between opsets (Squeeze, Unsqueeze and ReduceSum take their axes as an input from opset 13).
+ * It records which quantizers were placed, so a quantizer the export did not place is an error instead
+ * of a silently unquantized graph.
+ */
+final class ExportContext {
+
+  /** Suffix of the quantizer on a layer's input. */
+  static final String INPUT = "._input_quantizer";
+  /** Suffix of the quantizer on a layer's main weight. */
+  static final String WEIGHT = "._weight_quantizer";
+  /** Suffix of the quantizer on a separable convolution's pointwise weight. */
+  static final String POINTWISE_WEIGHT = "._pointwise_weight_quantizer";
+  /** Suffix of the quantizer on a recurrent layer's recurrent weight. */
+  static final String RECURRENT_WEIGHT = "._recurrent_weight_quantizer";
+  /** Suffix of the quantizer on an elementwise vertex's residual input. */
+  static final String RESIDUAL = "._residual_quantizer";
+
+  private final OnnxGraph graph = new OnnxGraph();
+  private final int opset;
+  private final Map<String, QdqParams> quantizers;
+  private final Set<String> placed = new LinkedHashSet<>();
+
+  /**
+   * A context for one export.
+   *
+   * @param opset the opset to write
+   * @param quantizers the enabled quantizers by name (disabled ones are left out by the caller)
+   */
+  ExportContext(int opset, Map<String, QdqParams> quantizers) {
+    this.opset = opset;
+    this.quantizers = new LinkedHashMap<>(quantizers);
+  }
+
+  /** The graph being written. */
+  OnnxGraph graph() {
+    return graph;
+  }
+
+  /** The opset being written. */
+  int opset() {
+    return opset;
+  }
+
+  /**
+   * Quantizes a tensor with the named quantizer if the network has it enabled.
+   *
+   * @param quantizerName e.g. {@code conv1._input_quantizer}
+   * @param tensor the tensor
+   * @return the dequantized tensor, or {@code tensor} when there is no such quantizer
+   */
+  String quantize(String quantizerName, String tensor) {
+    QdqParams q = quantizers.get(quantizerName);
+    if (q == null) {
+      return tensor;
+    }
+    placed.add(quantizerName);
+    return QdqInserter.activation(graph, opset, q, tensor);
+  }
+
+  /**
+   * Writes a weight as a float initializer in ONNX layout, followed by Q/DQ when the layer's quantizer
+   * for it is enabled.
+   *
+   * @param initializerName e.g. {@code conv1.weight}
+   * @param quantizerName e.g. {@code conv1._weight_quantizer}
+   * @param dl4jWeight the DL4J parameter; never modified
+   * @param layout how it becomes the ONNX weight
+   * @return the tensor the operator reads
+   */
+  String weight(String initializerName, String quantizerName, INDArray dl4jWeight, WeightLayout layout) {
+    String tensor = graph.initializer(OnnxTensors.floats(initializerName, layout.apply(dl4jWeight)));
+    QdqParams q = quantizers.get(quantizerName);
+    if (q == null) {
+      return tensor;
+    }
+    placed.add(quantizerName);
+    return QdqInserter.weight(graph, opset, q, tensor, dl4jWeight.shape(), layout);
+  }
+
+  /**
+   * Writes an unquantized float initializer, such as a bias.
+   *
+   * @param name its name
+   * @param values its values; never modified
+   * @return its name
+   */
+  String floats(String name, INDArray values) {
+    return graph.initializer(OnnxTensors.floats(name, values));
+  }
+
+  /**
+   * Adds a node with one output.
+   *
+   * @see OnnxGraph#node
+   */
+  String node(String scope, String opType, List<String> inputs, onnx.Onnx.AttributeProto... attributes) {
+    return graph.node(scope, opType, inputs, attributes);
+  }
+
+  /** An int64 constant, for shapes and axes. */
+  String int64s(String scope, long... values) {
+    return graph.constant(scope, OnnxTensors.int64s("", new long[] {values.length}, values));
+  }
+
+  /** A 0-dim float constant. */
+  String scalar(String scope, float value) {
+    return graph.constant(scope, OnnxTensors.floats("", new long[0], new float[] {value}));
+  }
+
+  /** Reshape to a shape that may hold one -1 and zeros (copy that dimension). */
+  String reshape(String scope, String tensor, long... shape) {
+    return node(scope, "Reshape", List.of(tensor, int64s(scope, shape)));
+  }
+
+  /** Transpose with a permutation. */
+  String transpose(String scope, String tensor, long... perm) {
+    return node(scope, "Transpose", List.of(tensor), OnnxGraph.ints("perm", perm));
+  }
+
+  /** Squeeze the given axes, in the opset's form. */
+  String squeeze(String scope, String tensor, long... axes) {
+    return axesOp(scope, "Squeeze", tensor, axes);
+  }
+
+  /** Unsqueeze the given axes, in the opset's form. */
+  String unsqueeze(String scope, String tensor, long... axes) {
+    return axesOp(scope, "Unsqueeze", tensor, axes);
+  }
+
+  /** ReduceSum over the given axes keeping them, in the opset's form. */
+  String reduceSum(String scope, String tensor, long... axes) {
+    return axesOp(scope, "ReduceSum", tensor, axes);
+  }
+
+  private String axesOp(String scope, String op, String tensor, long[] axes) {
+    if (opset >= 13) {
+      return node(scope, op, List.of(tensor, int64s(scope, axes)));
+    }
+    return node(scope, op, List.of(tensor), OnnxGraph.ints("axes", axes));
+  }
+
+  /**
+   * Clip to [min, max] in the opset's form (attributes before opset 11, inputs after).
+   *
+   * @param scope the scope
+   * @param tensor the tensor
+   * @param min the lower bound
+   * @param max the upper bound
+   * @return the clipped tensor
+   */
+  String clip(String scope, String tensor, float min, float max) {
+    if (opset >= 11) {
+      return node(scope, "Clip", List.of(tensor, scalar(scope, min), scalar(scope, max)));
+    }
+    return node(scope, "Clip", List.of(tensor), OnnxGraph.attr("min", min), OnnxGraph.attr("max", max));
+  }
+
+  /**
+   * Throws if the network has an enabled quantizer the export never placed: the graph would silently
+   * compute something other than the network.
+   *
+   * @throws IllegalArgumentException naming the quantizers left over
+   */
+  void requireAllPlaced() {
+    List<String> left = new ArrayList<>(quantizers.keySet());
+    left.removeAll(placed);
+    if (!left.isEmpty()) {
+      throw new IllegalArgumentException(
+          "quantizers " + left + " belong to no layer input, weight or residual the ONNX export writes;"
+              + " the exported graph would not match the network");
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package org.quant4j.onnx;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Model;
+
+/**
+ * Exports a DL4J MultiLayerNetwork or ComputationGraph as an ONNX model with QuantizeLinear /
+ * DequantizeLinear pairs where the network has enabled quantizers, the form TensorRT builds as an INT8
+ * engine. Weights are float initializers followed by Q→DQ (with {@code axis} when per-channel); input
+ * quantizers become Q→DQ on the layer's input; a residual quantizer becomes Q→DQ on the identity input
+ * of its Add. Scale {@code amax/127} ({@code /255} unsigned), zero point 0 of type int8 (uint8), as the
+ * reference exports them ({@code golden/onnx_export.json}).
+ */
+public final class OnnxExport {
+
+  private OnnxExport() {}
+
+  /**
+   * Exports a network at opset 13 with a fixed batch size.
+   *
+   * @param net the network
+   * @param inputShape the input shape, batch first, channels first (e.g. {@code {1, 1, 28, 28}})
+   * @param out the file to write
+   * @throws IllegalArgumentException if something in the network cannot be exported (the message names it)
+   * @throws UncheckedIOException if the file cannot be written
+   */
+  public static void export(Model net, long[] inputShape, Path out) {
+    export(net, inputShape, out, ExportOptions.defaults());
+  }
+
+  /**
+   * Exports a network with options.
+   *
+   * @param net the network
+   * @param inputShape the input shape, batch first, channels first
+   * @param out the file to write
+   * @param options opset, names, dynamic batch
+   * @throws IllegalArgumentException if something in the network cannot be exported (the message names it)
+   * @throws UncheckedIOException if the file cannot be written
+   */
+  public static void export(Model net, long[] inputShape, Path out, ExportOptions options) {
+    export(net, Map.of(), inputShape, out, options);
+  }
+
+  /**
+   * Exports a network with its quantizers given explicitly, by the names {@code Quantizers.of} uses
+   * ({@code conv1._input_quantizer}, {@code conv1._weight_quantizer}, {@code add1._residual_quantizer}, ...).
+   * A residual quantizer reads the last input of its elementwise vertex.
+   *
+   * @param net the network
+   * @param quantizers the enabled quantizers by name
+   * @param inputShape the input shape, batch first, channels first
+   * @param out the file to write
+   * @param options opset, names, dynamic batch
+   * @throws IllegalArgumentException if something in the network cannot be exported (the message names it)
+   * @throws UncheckedIOException if the file cannot be written
+   */
+  public static void export(Model net, Map<String, QdqParams> quantizers, long[] inputShape, Path out,
+      ExportOptions options) {
+    write(toBytes(net, quantizers, inputShape, options), out);
+  }
+
+  /**
+   * The serialized ONNX model of a network with the given quantizers.
+   *
+   * @param net the network
+   * @param quantizers the enabled quantizers by name
+   * @param inputShape the input shape, batch first, channels first
+   * @param options opset, names, dynamic batch
+   * @return the ModelProto bytes
+   * @throws IllegalArgumentException if something in the network cannot be exported (the message names it)
+   */
+  public static byte[] toBytes(Model net, Map<String, QdqParams> quantizers, long[] inputShape, ExportOptions options) {
+    if (quantizers == null || options == null) {
+      throw new IllegalArgumentException("quantizers and options must not be null");
+    }
+    return NetworkExporter.export(net, quantizers, vertex -> lastInput(net, vertex), inputShape, options).toByteArray();
+  }
+
+  private static int lastInput(Model net, String vertex) {
+    return ((org.deeplearning4j.nn.graph.ComputationGraph) net).getConfiguration().getVertexInputs().get(vertex).size() - 1;
+  }
+
+  private static void write(byte[] bytes, Path out) {
+    if (out == null) {
+      throw new IllegalArgumentException("out must be a file path, got null");
+    }
+    try {
+      Path parent = out.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.write(out, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write ONNX model to " + out, e);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package org.quant4j.onnx;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import onnx.Onnx.TensorProto;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.protobuf.ByteString;
+
+/**
+ * Encodes tensors as ONNX {@code TensorProto}s: float32, int64, int8 and uint8, always as little-endian
+ * {@code raw_data} in C order, which is how the ONNX spec stores dense tensors.
+ */
+final class OnnxTensors {
+
+  private OnnxTensors() {}
+
+  /**
+   * A float32 tensor with the values and shape of an array (read in C order, whatever its ordering).
+   *
+   * @param name the tensor's name
+   * @param values the values; never modified
+   * @return the tensor
+   */
+  static TensorProto floats(String name, INDArray values) {
+    return floats(name, values.shape(), values.castTo(DataType.FLOAT).dup('c').data().asFloat());
+  }
+
+  /**
+   * A float32 tensor from plain values.
+   *
+   * @param name the tensor's name
+   * @param shape its shape; empty for a 0-dim scalar
+   * @param data the values in C order
+   * @return the tensor
+   */
+  static TensorProto floats(String name, long[] shape, float[] data) {
+    ByteBuffer bytes = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (float f : data) {
+      bytes.putFloat(f);
+    }
+    return tensor(name, TensorProto.DataType.FLOAT, shape, bytes.array());
+  }
+
+  /**
+   * An int64 tensor, as Reshape's shape or Squeeze's axes take.
+   *
+   * @param name the tensor's name
+   * @param shape its shape; empty for a 0-dim scalar
+   * @param data the values in C order
+   * @return the tensor
+   */
+  static TensorProto int64s(String name, long[] shape, long[] data) {
+    ByteBuffer bytes = ByteBuffer.allocate(8 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (long v : data) {
+      bytes.putLong(v);
+    }
+    return tensor(name, TensorProto.DataType.INT64, shape, bytes.array());
+  }
+
+  /**
+   * A tensor of zeros of type int8 or uint8: the zero point of a symmetric quantizer.
+   *
+   * @param name the tensor's name
+   * @param unsigned uint8 when true, else int8
+   * @param shape its shape; empty for a 0-dim scalar
+   * @return the tensor
+   */
+  static TensorProto zeroPoint(String name, boolean unsigned, long[] shape) {
+    long count = 1;
+    for (long d : shape) {
+      count *= d;
+    }
+    return tensor(
+        name,
+        unsigned ? TensorProto.DataType.UINT8 : TensorProto.DataType.INT8,
+        shape,
+        new byte[Math.toIntExact(count)]);
+  }
+
+  private static TensorProto tensor(String name, TensorProto.DataType type, long[] shape, byte[] raw) {
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
+    for (long d : shape) {
+      t.addDims(d);
+    }
+    return t.setRawData(ByteString.copyFrom(raw)).build();
+  }
+}

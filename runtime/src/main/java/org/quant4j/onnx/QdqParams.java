@@ -1,0 +1,86 @@
+package org.quant4j.onnx;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.quant4j.tensor.QuantGrid;
+
+/**
+ * What the export needs of one enabled quantizer: its name, grid and amax. The checks mirror the
+ * reference's ONNX path (SEMANTICS.md section 8): the quantizer must be calibrated, 8-bit, and not
+ * signed narrow-range, because ONNX's int8 QuantizeLinear clamps to [-128, 127] while a narrow signed
+ * quantizer clamps to [-127, 127] (the reference raises the same refusal, with a message that wrongly
+ * says "unsigned").
+ *
+ * @param name the quantizer's name, e.g. {@code conv1._weight_quantizer}
+ * @param numBits its bit width
+ * @param unsigned whether its grid is [0, 255]
+ * @param narrowRange whether a signed grid is [-127, 127]
+ * @param amax its amax (any shape that broadcasts against the tensor it quantizes), or null when it
+ *     has none (dynamic)
+ */
+public record QdqParams(String name, int numBits, boolean unsigned, boolean narrowRange, INDArray amax) {
+
+  /**
+   * Checks the name; the rest is checked by {@link #requireExportable()} when the export meets it.
+   *
+   * @throws IllegalArgumentException if the name is null or empty
+   */
+  public QdqParams {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("name must be a quantizer name, got '" + name + "'");
+    }
+  }
+
+  /**
+   * Throws unless ONNX QuantizeLinear/DequantizeLinear can express this quantizer exactly.
+   *
+   * @throws IllegalArgumentException naming the quantizer when it has no amax, is not 8-bit, or is signed
+   *     with a narrow range
+   */
+  void requireExportable() {
+    if (amax == null) {
+      throw new IllegalArgumentException(
+          "quantizer " + name + " has no amax: ONNX export requires every enabled quantizer to be calibrated;"
+              + " calibrate and load amax before exporting");
+    }
+    if (numBits != 8) {
+      throw new IllegalArgumentException(
+          "quantizer " + name + " has numBits " + numBits + ": ONNX QuantizeLinear/DequantizeLinear export supports 8 bits only");
+    }
+    if (narrowRange && !unsigned) {
+      throw new IllegalArgumentException(
+          "quantizer " + name + " is signed with narrowRange=true: ONNX int8 QuantizeLinear clamps to [-128, 127],"
+              + " not [-127, 127]; use narrowRange=false to export");
+    }
+  }
+
+  /**
+   * Whether the amax is a single value (per-tensor), as the reference decides it: by element count.
+   *
+   * @return true when amax has one element
+   */
+  boolean perTensor() {
+    return amax.length() == 1;
+  }
+
+  /**
+   * The ONNX scale of one amax value: {@code amax / 127} (or {@code / 255} unsigned) in float32, with a
+   * scale of 0 replaced by 1, as the reference's symbolic does.
+   *
+   * @param amaxValue an amax value
+   * @return the scale
+   */
+  float scaleOf(float amaxValue) {
+    float scale = amaxValue / new QuantGrid(numBits, unsigned, false).maxBound();
+    return scale == 0f ? 1f : scale;
+  }
+
+  /**
+   * The amax as float32 values in C order.
+   *
+   * @return a new array
+   */
+  float[] amaxValues() {
+    return amax.castTo(DataType.FLOAT).dup('c').data().asFloat();
+  }
+}

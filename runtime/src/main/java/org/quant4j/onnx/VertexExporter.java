@@ -1,0 +1,73 @@
+package org.quant4j.onnx;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.graph.ShiftVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+
+/**
+ * ComputationGraph vertices that are not layers: MergeVertex → Concat on its merge axis;
+ * ElementWiseVertex Add/Subtract/Product/Average/Max → Add/Sub/Mul/Mean/Max (Add and Product chained
+ * for more than two inputs); ScaleVertex → Mul and ShiftVertex →
+ * Add with a scalar. An elementwise vertex's residual quantizer becomes Q→DQ on its residual input (the
+ * identity branch) right before the operator, as in the reference's export.
+ */
+final class VertexExporter {
+
+  private VertexExporter() {}
+
+  /**
+   * Writes one vertex.
+   *
+   * @param ctx the export
+   * @param name the vertex name
+   * @param vertex its configuration
+   * @param inputs its input tensors, in the vertex's input order
+   * @param types their DL4J types
+   * @param residualInput which input index the residual quantizer, if any, quantizes
+   * @return the vertex's output tensor
+   * @throws IllegalArgumentException naming the vertex and its class when it is not supported
+   */
+  static String export(ExportContext ctx, String name, GraphVertex vertex, List<String> inputs, List<InputType> types,
+      int residualInput) {
+    if (vertex instanceof MergeVertex merge) {
+      return ctx.node(name, "Concat", inputs, OnnxGraph.attr("axis", (long) merge.getMergeAxis()));
+    }
+    if (vertex instanceof ScaleVertex scale) {
+      return ctx.node(name, "Mul", List.of(inputs.get(0), ctx.scalar(name, (float) scale.getScaleFactor())));
+    }
+    if (vertex instanceof ShiftVertex shift) {
+      return ctx.node(name, "Add", List.of(inputs.get(0), ctx.scalar(name, (float) shift.getShiftFactor())));
+    }
+    if (vertex instanceof ElementWiseVertex elementWise) {
+      List<String> operands = new ArrayList<>(inputs);
+      if (residualInput < 0 || residualInput >= operands.size()) {
+        throw new IllegalArgumentException(
+            "vertex '" + name + "': residual input index " + residualInput + " is outside its " + operands.size() + " inputs");
+      }
+      operands.set(residualInput, ctx.quantize(name + ExportContext.RESIDUAL, operands.get(residualInput)));
+      return switch (elementWise.getOp()) {
+        case Add -> chain(ctx, name, "Add", operands);
+        case Product -> chain(ctx, name, "Mul", operands);
+        case Subtract -> ctx.node(name, "Sub", operands);
+        case Average -> ctx.node(name, "Mean", operands);
+        case Max -> ctx.node(name, "Max", operands);
+      };
+    }
+    throw new IllegalArgumentException(
+        "vertex '" + name + "' (" + vertex.getClass().getName() + ") is not supported by the ONNX export; supported:"
+            + " LayerVertex, MergeVertex, ElementWiseVertex, PreprocessorVertex, ScaleVertex, ShiftVertex");
+  }
+
+  private static String chain(ExportContext ctx, String name, String op, List<String> operands) {
+    String acc = operands.get(0);
+    for (int i = 1; i < operands.size(); i++) {
+      acc = ctx.node(name, op, List.of(acc, operands.get(i)));
+    }
+    return acc;
+  }
+}
