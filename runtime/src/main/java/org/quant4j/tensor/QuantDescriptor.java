@@ -203,6 +203,16 @@ public final class QuantDescriptor {
   }
 
   /**
+   * The axis as Python prints it: {@code 0} for the int form, {@code (0, 2)} or {@code (0,)} for the
+   * tuple form, {@code None} per tensor.
+   *
+   * @return the text
+   */
+  public String axisRepr() {
+    return axis.length == 0 ? "None" : axisText(axis, axisIsTuple);
+  }
+
+  /**
    * Whether one amax covers the whole tensor.
    *
    * @return true when {@link #axis()} is empty

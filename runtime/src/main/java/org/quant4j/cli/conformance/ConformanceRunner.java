@@ -57,6 +57,8 @@ public final class ConformanceRunner {
     all.add(new TensorQuantReplayer());
     all.add(new CalibMaxReplayer());
     all.add(new CalibHistReplayer());
+    all.add(new TensorQuantizerReplayer());
+    all.add(new GradientsReplayer());
     return new ConformanceRunner(all);
   }
 
