@@ -151,6 +151,40 @@ public final class TensorQuantizer implements UnaryOperator<INDArray> {
     return out;
   }
 
+  /**
+   * {@link #apply} writing its result into {@code out}, which may be x itself. In the common fake
+   * quant case (no pre-quant scale, no learned amax) this allocates no output: it runs
+   * {@link TensorQuant#fakeTensorQuantInto} (only a dynamic amax is computed into a small new array).
+   *
+   * @param x the input; overwritten only when it is {@code out}
+   * @param out where the result goes: x's shape and data type
+   * @return out
+   * @throws IllegalArgumentException if out's shape or data type differs from x's, or as apply
+   */
+  public INDArray applyInto(INDArray x, INDArray out) {
+    if (x == null || out == null || !Arrays.equals(x.shape(), out.shape())
+        || x.dataType() != out.dataType()) {
+      throw new IllegalArgumentException("out must have x's shape and data type "
+          + (x == null ? "null" : Arrays.toString(x.shape()) + " " + x.dataType()) + ", got "
+          + (out == null ? "null" : Arrays.toString(out.shape()) + " " + out.dataType()));
+    }
+    if (preQuantScale == null && !disabled && ifQuant && !ifClip && clip == null
+        && descriptor.fakeQuant()) {
+      if (ifCalib) {
+        synchronized (calibrator) {
+          calibrator.collect(x);
+        }
+      }
+      return TensorQuant.fakeTensorQuantInto(x, amaxFor(x), descriptor.numBits(),
+          descriptor.unsigned(), descriptor.narrowRange(), out);
+    }
+    INDArray y = apply(x);
+    if (y != out) {
+      out.assign(y);
+    }
+    return out;
+  }
+
   private INDArray quantForward(INDArray in) {
     INDArray q = in;
     INDArray a;

@@ -314,6 +314,23 @@ class TensorQuantizerTest {
   }
 
   @Test
+  void applyIntoMatchesApplyAndMayOverwriteTheInput() {
+    JsonNode c = forwardCase("axis0_dynamic");
+    TensorQuantizer q = new TensorQuantizer(QuantDescriptor.builder().axis(0).build());
+    INDArray x = input(c);
+    INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
+    assertSame(out, q.applyInto(x, out));
+    GoldenTensors.assertBitsEqual("into out", out, c.get("expected").get("output"));
+    q.applyInto(x, x);
+    GoldenTensors.assertBitsEqual("into x", x, c.get("expected").get("output"));
+    q.setPreQuantScale(Nd4j.scalar(1f));
+    INDArray y = input(c);
+    q.applyInto(y, y);
+    GoldenTensors.assertBitsEqual("through apply", y, c.get("expected").get("output"));
+    assertThrows(IllegalArgumentException.class, () -> q.applyInto(x, Nd4j.create(DataType.FLOAT, 2, 2)));
+  }
+
+  @Test
   void maxBoundFollowsBitsAndSign() {
     assertEquals(127f, new TensorQuantizer(QuantDescriptor.QUANT_DESC_8BIT_PER_TENSOR).maxBound());
     assertEquals(255f, new TensorQuantizer(QuantDescriptor.QUANT_DESC_UNSIGNED_8BIT_PER_TENSOR).maxBound());
