@@ -62,10 +62,7 @@ final class ElementwiseFakeQuant {
    * @return its values
    */
   static double[] valuesOf(INDArray a) {
-    if (a.length() == 0) {
-      return new double[0];
-    }
-    return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    return HostMemory.doubles(a);
   }
 
   /**

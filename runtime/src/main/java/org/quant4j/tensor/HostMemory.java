@@ -3,6 +3,7 @@ package org.quant4j.tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.bytedeco.javacpp.BytePointer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -60,5 +61,52 @@ final class HostMemory {
     BytePointer p = new BytePointer(a.data().addressPointer());
     p.position(0).limit(size).capacity(size);
     return p.asByteBuffer().order(ByteOrder.nativeOrder());
+  }
+
+  /**
+   * An array's values in C order as exact doubles (every float32, float16 and bfloat16 value is
+   * exact in double), read in bulk from host memory.
+   *
+   * @param a a numeric array
+   * @return its values
+   */
+  static double[] doubles(INDArray a) {
+    int n = Math.toIntExact(a.length());
+    double[] out = new double[n];
+    if (n == 0) {
+      return out;
+    }
+    if (!Nd4j.getEnvironment().isCPU()) {
+      return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    }
+    if (a.dataType() == DataType.FLOAT) {
+      float[] f = floats(a);
+      for (int i = 0; i < n; i++) {
+        out[i] = f[i];
+      }
+      return out;
+    }
+    INDArray d = a.dataType() == DataType.DOUBLE ? a : a.castTo(DataType.DOUBLE);
+    if (!isCContiguous(d)) {
+      d = d.dup('c');
+    }
+    bytes(d).asDoubleBuffer().get(out);
+    return out;
+  }
+
+  /**
+   * A float32 array's values in C order, read in bulk from host memory.
+   *
+   * @param a a FLOAT array
+   * @return its values
+   */
+  static float[] floats(INDArray a) {
+    if (!Nd4j.getEnvironment().isCPU()) {
+      return a.dup('c').data().asFloat();
+    }
+    INDArray f = isCContiguous(a) ? a : a.dup('c');
+    float[] out = new float[Math.toIntExact(a.length())];
+    bytes(f).asFloatBuffer().get(out);
+    return out;
   }
 }

@@ -102,4 +102,23 @@ public record QuantGrid(int numBits, boolean unsigned, boolean narrowRange) {
     }
     return quantize(x, scale) / scale;
   }
+
+  /**
+   * Fake-quantizes one value for an amax, exactly as the reference's {@code fake_tensor_quant}: where
+   * {@code amax <= 2^-24} the scale is masked and the result is {@code (x * 0) / 1} (0, or NaN for a
+   * NaN or infinite x); otherwise {@code quantize(x, s) / s} with {@code s = scale(amax)}, which is
+   * {@code 0 / 0 = NaN} when the scale is 0 without masking (an infinite amax, or 1 bit signed).
+   * {@link #fakeQuantize(float, float)} cannot tell these cases apart from the scale alone.
+   *
+   * @param x the input
+   * @param amax the channel's amax
+   * @return the dequantized value
+   */
+  public float fakeQuantizeWithAmax(float x, float amax) {
+    if (amax <= AMAX_EPSILON) {
+      return (x * 0f) / 1f;
+    }
+    float s = scale(amax);
+    return quantize(x, s) / s;
+  }
 }

@@ -99,10 +99,7 @@ final class QuantScales {
    * @return its values
    */
   static double[] values(INDArray amax) {
-    if (amax.length() == 0) {
-      return new double[0];
-    }
-    return amax.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    return HostMemory.doubles(amax);
   }
 
   /** @return the precision of the multiply, rint and clamp */

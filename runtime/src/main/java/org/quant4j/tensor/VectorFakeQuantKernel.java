@@ -64,22 +64,41 @@ final class VectorFakeQuantKernel {
     }
     ByteBuffer in = HostMemory.bytes(x);
     ByteBuffer dst = x == out ? in : HostMemory.bytes(out);
+    Range kernel = (from, to) -> runRange(in, dst, from, to, layout, scales, fake);
+    ParallelRanges.forEach(n, kernel);
+  }
+
+  /**
+   * Quantizes the elements {@code [from, to)} (C order) of x into out: the runs of the layout that
+   * overlap the range, each clipped to it.
+   */
+  private static void runRange(ByteBuffer in, ByteBuffer out, long from, long to, ChannelLayout layout,
+      QuantScales scales, boolean fake) {
     float lo = (float) scales.lo();
     float hi = (float) scales.hi();
     float[] mul = scales.multiplierFloats();
     float[] div = scales.reportedFloats();
-    int len = (int) layout.runLength();
-    long runs = layout.runs();
-    if (layout.mode() == ChannelLayout.Mode.ROWS) {
-      for (long r = 0; r < runs; r++) {
-        int c = layout.runChannel(r);
-        rowRun(in, dst, (int) (r * len), len, mul, div, c, lo, hi, fake);
+    long len = layout.runLength();
+    boolean rows = layout.mode() == ChannelLayout.Mode.ROWS;
+    long run = from / len;
+    long pos = from;
+    while (pos < to) {
+      long runStart = run * len;
+      long runEnd = Math.min(runStart + len, to);
+      int c = layout.runChannel(run);
+      int count = (int) (runEnd - pos);
+      if (rows) {
+        int channel = c + (int) (pos - runStart);
+        if (fake) {
+          rowRunFake(in, out, (int) pos, count, mul, div, channel, lo, hi);
+        } else {
+          rowRunReal(in, out, (int) pos, count, mul, channel, lo, hi);
+        }
+      } else {
+        blockRun(in, out, (int) pos, count, mul[c], div[c], lo, hi, fake);
       }
-    } else {
-      for (long r = 0; r < runs; r++) {
-        int c = layout.runChannel(r);
-        blockRun(in, dst, (int) (r * len), len, mul[c], div[c], lo, hi, fake);
-      }
+      pos = runEnd;
+      run++;
     }
   }
 
@@ -143,8 +162,8 @@ final class VectorFakeQuantKernel {
     }
   }
 
-  private static void rowRun(ByteBuffer in, ByteBuffer out, int from, int len, float[] mul, float[] div,
-      int channel, float lo, float hi, boolean fake) {
+  private static void rowRunFake(ByteBuffer in, ByteBuffer out, int from, int len, float[] mul, float[] div,
+      int channel, float lo, float hi) {
     FloatVector vlo = FloatVector.broadcast(SPECIES, lo);
     FloatVector vhi = FloatVector.broadcast(SPECIES, hi);
     FloatVector vlo1 = FloatVector.broadcast(SPECIES, lo - 1f);
@@ -155,16 +174,32 @@ final class VectorFakeQuantKernel {
       int b = (from + j) * Float.BYTES;
       FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER)
           .mul(FloatVector.fromArray(SPECIES, mul, channel + j));
-      FloatVector q = quantize(v, vlo, vhi, vlo1, vhi1);
-      if (fake) {
-        q = q.div(FloatVector.fromArray(SPECIES, div, channel + j));
-      }
-      q.intoByteBuffer(out, b, ORDER);
+      quantize(v, vlo, vhi, vlo1, vhi1).div(FloatVector.fromArray(SPECIES, div, channel + j))
+          .intoByteBuffer(out, b, ORDER);
     }
     for (; j < len; j++) {
       int b = (from + j) * Float.BYTES;
-      float q = quantize(in.getFloat(b) * mul[channel + j], lo, hi);
-      out.putFloat(b, fake ? q / div[channel + j] : q);
+      out.putFloat(b, quantize(in.getFloat(b) * mul[channel + j], lo, hi) / div[channel + j]);
+    }
+  }
+
+  private static void rowRunReal(ByteBuffer in, ByteBuffer out, int from, int len, float[] mul,
+      int channel, float lo, float hi) {
+    FloatVector vlo = FloatVector.broadcast(SPECIES, lo);
+    FloatVector vhi = FloatVector.broadcast(SPECIES, hi);
+    FloatVector vlo1 = FloatVector.broadcast(SPECIES, lo - 1f);
+    FloatVector vhi1 = FloatVector.broadcast(SPECIES, hi + 1f);
+    int upper = SPECIES.loopBound(len);
+    int j = 0;
+    for (; j < upper; j += LANES) {
+      int b = (from + j) * Float.BYTES;
+      FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER)
+          .mul(FloatVector.fromArray(SPECIES, mul, channel + j));
+      quantize(v, vlo, vhi, vlo1, vhi1).intoByteBuffer(out, b, ORDER);
+    }
+    for (; j < len; j++) {
+      int b = (from + j) * Float.BYTES;
+      out.putFloat(b, quantize(in.getFloat(b) * mul[channel + j], lo, hi));
     }
   }
 
