@@ -1,5 +1,6 @@
 package org.quant4j.tensor;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -44,7 +45,11 @@ final class AmaxReduction {
     double[] out = new double[layout.channels()];
     Arrays.fill(out, Double.NEGATIVE_INFINITY);
     if (VectorFakeQuantKernel.canRun(x)) {
-      reduceFloats(HostMemory.bytes(x), layout, out);
+      try {
+        reduceFloats(HostMemory.bytes(x), layout, out);
+      } finally {
+        Reference.reachabilityFence(x);
+      }
     } else {
       reduceDoubles(ElementwiseFakeQuant.valuesOf(x), layout, out);
     }

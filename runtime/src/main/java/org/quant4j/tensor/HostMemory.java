@@ -1,5 +1,6 @@
 package org.quant4j.tensor;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.bytedeco.javacpp.BytePointer;
@@ -10,7 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Where an INDArray's elements live, and a direct view of them for the Vector API kernels: whether the
  * JVM can address them (host memory), whether they are contiguous in C order, and a
- * {@link ByteBuffer} over exactly the array's elements, without copying.
+ * {@link ByteBuffer} over exactly the array's elements, without copying. The buffer does not keep
+ * the array alive: a caller keeps it reachable ({@link Reference#reachabilityFence}) until done.
  */
 final class HostMemory {
 
@@ -90,7 +92,11 @@ final class HostMemory {
     if (!isCContiguous(d)) {
       d = d.dup('c');
     }
-    bytes(d).asDoubleBuffer().get(out);
+    try {
+      bytes(d).asDoubleBuffer().get(out);
+    } finally {
+      Reference.reachabilityFence(d);
+    }
     return out;
   }
 
@@ -106,7 +112,11 @@ final class HostMemory {
     }
     INDArray f = isCContiguous(a) ? a : a.dup('c');
     float[] out = new float[Math.toIntExact(a.length())];
-    bytes(f).asFloatBuffer().get(out);
+    try {
+      bytes(f).asFloatBuffer().get(out);
+    } finally {
+      Reference.reachabilityFence(f);
+    }
     return out;
   }
 }

@@ -1,5 +1,6 @@
 package org.quant4j.tensor;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -65,7 +66,13 @@ final class VectorFakeQuantKernel {
     ByteBuffer in = HostMemory.bytes(x);
     ByteBuffer dst = x == out ? in : HostMemory.bytes(out);
     Range kernel = (from, to) -> runRange(in, dst, from, to, layout, scales, fake);
-    ParallelRanges.forEach(n, kernel);
+    try {
+      ParallelRanges.forEach(n, kernel);
+    } finally {
+      // The byte buffers do not keep the arrays (and so their native memory) alive.
+      Reference.reachabilityFence(x);
+      Reference.reachabilityFence(out);
+    }
   }
 
   /**
@@ -110,8 +117,14 @@ final class VectorFakeQuantKernel {
    * @return true if unsigned quantization must reject x
    */
   static boolean hasNegativeAndNoNaN(INDArray x) {
-    ByteBuffer in = HostMemory.bytes(x);
-    int n = (int) x.length();
+    try {
+      return hasNegativeAndNoNaN(HostMemory.bytes(x), (int) x.length());
+    } finally {
+      Reference.reachabilityFence(x);
+    }
+  }
+
+  private static boolean hasNegativeAndNoNaN(ByteBuffer in, int n) {
     VectorMask<Float> negative = SPECIES.maskAll(false);
     VectorMask<Float> nan = SPECIES.maskAll(false);
     int upper = SPECIES.loopBound(n);
