@@ -30,7 +30,8 @@ import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 /**
  * Which exporter writes which DL4J layer configuration class. Dispatch is on the exact class, so a
  * subclass the export does not know (with behaviour it cannot see) is refused rather than written as
- * its parent.
+ * its parent. Activation and loss layers write their activation only (the loss plays no part in
+ * inference), after an input quantizer if one was configured for them; dropout is the identity.
  */
 final class LayerExporters {
 
@@ -44,7 +45,8 @@ final class LayerExporters {
     LayerExporter activationOnly =
         (ctx, s) -> ActivationExporter.apply(
             ctx, s.name(), s.describe(), s.conf() instanceof ActivationLayer a ? a.getActivationFn()
-                : ((LossLayer) s.conf()).getActivationFn(), s.input(), s.inputRank());
+                : ((LossLayer) s.conf()).getActivationFn(), ctx.quantize(s.name() + ExportContext.INPUT, s.input()),
+            s.inputRank());
     for (Class<?> c : List.of(DenseLayer.class, OutputLayer.class)) {
       BY_CLASS.put(c, dense);
     }

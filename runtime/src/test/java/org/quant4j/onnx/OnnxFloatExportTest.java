@@ -34,7 +34,7 @@ class OnnxFloatExportTest {
     INDArray x = Nd4j.randn(DataType.FLOAT, shape);
     INDArray expected = net instanceof MultiLayerNetwork m ? m.output(x.dup()) : ((ComputationGraph) net).outputSingle(x.dup());
     byte[] model = OnnxExport.toBytes(net, Map.of(), shape, ExportOptions.defaults());
-    INDArray actual = OrtRunner.run(model, "input", x);
+    INDArray actual = OnnxRuntimeRunner.run(model, "input", x);
     assertArrayEquals(expected.shape(), actual.shape());
     double diff = expected.sub(actual).amaxNumber().doubleValue();
     assertTrue(diff <= tol, "max |dl4j - ort| = " + diff);

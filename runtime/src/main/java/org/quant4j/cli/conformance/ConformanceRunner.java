@@ -59,6 +59,7 @@ public final class ConformanceRunner {
     all.add(new CalibHistReplayer());
     all.add(new TensorQuantizerReplayer());
     all.add(new GradientsReplayer());
+    all.add(new OnnxExportReplayer());
     return new ConformanceRunner(all);
   }
 

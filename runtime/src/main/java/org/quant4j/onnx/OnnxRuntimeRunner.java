@@ -10,10 +10,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Runs a serialized ONNX model in ONNX Runtime (CPU) on one float input and returns its first output. */
-final class OrtRunner {
+/**
+ * Runs a serialized ONNX model in ONNX Runtime (CPU, one thread, graph optimizations off so the Q/DQ
+ * pairs run as written) on one float input and returns its first output. Used to verify exports.
+ */
+public final class OnnxRuntimeRunner {
 
-  private OrtRunner() {}
+  private OnnxRuntimeRunner() {}
 
   /**
    * Runs a model.
@@ -22,8 +25,9 @@ final class OrtRunner {
    * @param inputName the graph input's name
    * @param x the input
    * @return the first output as a float array of its ONNX shape
+   * @throws OrtException if ONNX Runtime rejects the model or fails to run it
    */
-  static INDArray run(byte[] model, String inputName, INDArray x) throws OrtException {
+  public static INDArray run(byte[] model, String inputName, INDArray x) throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
