@@ -257,8 +257,9 @@ public final class NumpyFloat32Format {
       String intPart;
       String rest;
       if (expFormat) {
-        Sci sci = scientificParts(v, precision);
-        String frac = sci.frac + "0".repeat(precision - sci.frac.length());
+        // min_digits = precision: digits past the shortest unique ones are the exact value's.
+        Sci sci = scientificExact(v, precision);
+        String frac = sci.frac;
         String exp = sci.exp.substring(1);
         if (exp.length() < expDigits) {
           exp = "0".repeat(expDigits - exp.length()) + exp;
@@ -292,6 +293,23 @@ public final class NumpyFloat32Format {
     }
 
     private record Sci(String intPart, String frac, String exp) {}
+
+    /** The exact value in scientific notation, rounded half to even to {@code frac} digits. */
+    private static Sci scientificExact(float v, int frac) {
+      String sign = isNegative(v) ? "-" : "";
+      if (v == 0f) {
+        return new Sci(sign + "0", "0".repeat(frac), "+00");
+      }
+      BigDecimal r = new BigDecimal(Math.abs(v)).round(new MathContext(frac + 1, RoundingMode.HALF_EVEN));
+      String digits = r.unscaledValue().toString();
+      int exponent = digits.length() - r.scale() - 1;
+      digits = (digits + "0".repeat(frac + 1)).substring(0, frac + 1);
+      String e = Integer.toString(Math.abs(exponent));
+      if (e.length() < 2) {
+        e = "0" + e;
+      }
+      return new Sci(sign + digits.charAt(0), digits.substring(1), (exponent < 0 ? "-" : "+") + e);
+    }
 
     /** Dragon4 scientific, unique, at most {@code maxFrac} fractional digits, trimmed. */
     private static Sci scientificParts(float v, int maxFrac) {

@@ -39,6 +39,9 @@ class TextFormatsTest {
     assertEquals("[ 0.5  1.5  2.5  3.5  4.5  5.5  6.5  7.5  8.5  9.5 10.5 11.5 12.5 13.5\n"
         + " 14.5 15.5 16.5 17.5 18.5 19.5]", NumpyFloat32Format.array(many, new long[] {20}));
     assertEquals("3.0", NumpyFloat32Format.scalar(3f));
+    // Scientific arrays print the exact digits up to the widest element's precision (min_digits).
+    assertEquals("[9.0753048e-07 2.9869614e-06]",
+        NumpyFloat32Format.array(new float[] {9.0753048e-07f, 2.9869614e-06f}, new long[] {2}));
   }
 
   @Test
