@@ -1,8 +1,5 @@
 package org.quant4j.calib;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.quant4j.tensor.QuantGrid;
 
 /**
@@ -15,11 +12,11 @@ import org.quant4j.tensor.QuantGrid;
  *
  * <p>The quantize step is {@link QuantGrid#fakeQuantize}'s formula, vectorized: with the scale
  * {@code maxBound / amax}, {@code rint(clamp(c * scale))} is done with the 1.5·2^23 trick (exact for
- * |v| below 2^22, which clamping to at most 2^15 guarantees), then divided by the scale.
+ * |v| below 2^22, which clamping to at most 2^15 guarantees), then divided by the scale; the loop is
+ * plain Java that the JIT vectorizes.
  */
 final class MseAmax {
 
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
   private static final float ROUNDER = 12582912f; // 1.5 * 2^23
 
   private MseAmax() {}
@@ -55,7 +52,7 @@ final class MseAmax {
     float bestMse = Float.NaN;
     for (int i = startBin; i < n; i += stride) {
       float scale = grid.scale(c[i]);
-      fillTerms(c, w, terms, n, scale, lo, hi, grid);
+      fillTerms(c, w, terms, n, scale, lo, hi);
       float mse = TorchFloatSum.sum(terms, n, scratch) / (float) n;
       // np.argmin: the first minimum, and a NaN counts as the minimum
       if (best < 0 || (!Float.isNaN(bestMse) && (Float.isNaN(mse) || mse < bestMse))) {
@@ -66,20 +63,24 @@ final class MseAmax {
     return c[best];
   }
 
+  /**
+   * {@code (fakeQuant(c) - c)^2 * w} for every bin: {@code rint(clamp(c * scale))} by the 1.5·2^23
+   * trick, then divided by the scale. A plain loop the JIT vectorizes; with scale 0 (amax at most
+   * 2^-24) every q is 0, as {@link QuantGrid#fakeQuantize} gives.
+   */
   private static void fillTerms(float[] c, float[] w, float[] out, int n, float scale, float lo,
-      float hi, QuantGrid grid) {
-    int k = 0;
-    if (scale != 0f) {
-      int upper = F.loopBound(n);
-      for (; k < upper; k += F.length()) {
-        FloatVector x = FloatVector.fromArray(F, c, k);
-        FloatVector q = x.mul(scale).max(lo).min(hi).add(ROUNDER).sub(ROUNDER).div(scale);
-        FloatVector d = q.sub(x);
-        d.mul(d).mul(FloatVector.fromArray(F, w, k)).intoArray(out, k);
+      float hi) {
+    if (scale == 0f) {
+      for (int k = 0; k < n; k++) {
+        float d = -c[k];
+        out[k] = d * d * w[k];
       }
+      return;
     }
-    for (; k < n; k++) {
-      float d = grid.fakeQuantize(c[k], scale) - c[k];
+    for (int k = 0; k < n; k++) {
+      float x = c[k];
+      float v = Math.min(Math.max(x * scale, lo), hi);
+      float d = ((v + ROUNDER) - ROUNDER) / scale - x;
       out[k] = d * d * w[k];
     }
   }
