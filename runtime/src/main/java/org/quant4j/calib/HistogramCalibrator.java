@@ -432,13 +432,13 @@ public final class HistogramCalibrator extends Calibrator {
    * <p>Both grids have a constant bin width from their first batch. When the widths are equal (the
    * calibrators' first batches had the same max, or the other was built from this one's state) the
    * counts are added bin by bin, which is exactly what one calibrator does when it sees the other's
-   * batches after its own. Otherwise the finer histogram is re-binned onto the coarser grid: each
-   * fine bin's count goes to the coarse bin that holds its center, so every count moves by at most
-   * half a coarse bin (the "bin growth order" caveat: one calibrator that saw all the data would
-   * also have a grid set by whichever batch came first). The grid grows, by the collecting path's
-   * own rule, to cover the other's range. Total counts are preserved exactly (up to the torch
-   * path's float32 saturation at 2^24 per bin); on the numpy path counts below the first edge are
-   * dropped, as a later batch's would be.
+   * batches after its own. Otherwise the finer histogram is re-binned onto the coarser grid, each
+   * fine bin's count spread over the coarse bins it overlaps in proportion to the overlap, in whole
+   * counts (the "bin growth order" caveat: one calibrator that saw all the data would also have the
+   * grid of whichever batch came first, and would have binned the raw values rather than bins).
+   * The grid grows, by the collecting path's own rule, to cover the other's range. Total counts are
+   * preserved exactly (up to the torch path's float32 saturation at 2^24 per bin); on the numpy
+   * path counts below the first edge are dropped, as a later batch's would be.
    *
    * @param other a HistogramCalibrator with the same numBits, unsigned, configured numBins,
    *     skipZeros and torchHist
@@ -523,43 +523,62 @@ public final class HistogramCalibrator extends Calibrator {
   }
 
   private void addCounts(HistogramCalibrator src) {
-    boolean aligned = src.width() == width() && src.edges[0] == edges[0];
-    for (int j = 0; j < src.counts.length; j++) {
-      double c = src.counts[j];
-      if (c == 0) {
-        continue;
+    double[] add;
+    if (src.width() == width() && src.edges[0] == edges[0]) {
+      add = new double[counts.length];
+      for (int j = 0; j < src.counts.length; j++) {
+        add[Math.min(j, counts.length - 1)] += src.counts[j];
       }
-      int dst;
-      if (aligned) {
-        dst = Math.min(j, counts.length - 1);
-      } else {
-        double center = (src.edges[j] + src.edges[Math.min(j + 1, src.edges.length - 1)]) / 2;
-        dst = binOf(center);
-        if (dst < 0) {
-          continue;
-        }
+    } else {
+      add = rebin(src.counts, src.edges, edges, counts.length);
+    }
+    for (int j = 0; j < counts.length; j++) {
+      if (add[j] != 0) {
+        counts[j] = torchHist ? (float) (counts[j] + add[j]) : counts[j] + add[j];
       }
-      counts[dst] = torchHist ? (float) (counts[dst] + c) : counts[dst] + c;
     }
   }
 
-  /** The bin of this grid a value falls in, -1 if below the first edge; the last bin takes the rest. */
-  private int binOf(double value) {
-    int n = counts.length;
-    if (value < edges[0]) {
-      return -1;
+  /**
+   * Spreads counts over new bins in proportion to overlap, in whole counts: with {@code F} the
+   * cumulative count of the source (piecewise linear within its bins), new bin j gets
+   * {@code round(F(e[j+1])) - round(F(e[j]))}, and the last bin everything above its left edge. The
+   * total is preserved exactly, except what lies below the first new edge.
+   */
+  private static double[] rebin(double[] counts, double[] from, double[] to, int bins) {
+    double[] cum = new double[counts.length + 1];
+    for (int j = 0; j < counts.length; j++) {
+      cum[j + 1] = cum[j] + counts[j];
     }
-    int lo = 0;
-    int hi = Math.min(n, edges.length - 1);
-    while (hi - lo > 1) {
-      int mid = (lo + hi) >>> 1;
-      if (edges[mid] <= value) {
-        lo = mid;
+    double total = cum[counts.length];
+    double[] out = new double[bins];
+    int s = 0;
+    double prev = 0;
+    for (int j = 0; j <= bins; j++) {
+      double f;
+      if (j == bins) {
+        f = total;
       } else {
-        hi = mid;
+        double e = to[j];
+        while (s < counts.length && from[s + 1] <= e) {
+          s++;
+        }
+        if (s >= counts.length) {
+          f = total;
+        } else if (e <= from[0]) {
+          f = 0;
+        } else {
+          double w = from[s + 1] - from[s];
+          f = cum[s] + counts[s] * (w > 0 ? (e - from[s]) / w : 1);
+        }
       }
+      double r = Math.rint(f);
+      if (j > 0) {
+        out[j - 1] = r - prev;
+      }
+      prev = r;
     }
-    return Math.min(lo, n - 1);
+    return out;
   }
 
   /**
