@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToIntFunction;
 import onnx.Onnx.ModelProto;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -36,15 +35,13 @@ final class NetworkExporter {
    *
    * @param net a MultiLayerNetwork or ComputationGraph with one input
    * @param quantizers the enabled quantizers by name
-   * @param residualInput for each elementwise vertex name, the index of its input its residual quantizer reads
    * @param inputShape the input shape, batch first, channels first
    * @param options the options
    * @return the model
    * @throws IllegalArgumentException for a bad shape, an unsupported layer, vertex, preprocessor or
    *     activation, or a quantizer ONNX cannot express
    */
-  static ModelProto export(Model net, Map<String, QdqParams> quantizers, ToIntFunction<String> residualInput,
-      long[] inputShape, ExportOptions options) {
+  static ModelProto export(Model net, Map<String, QdqParams> quantizers, long[] inputShape, ExportOptions options) {
     InputType inputType = inputType(inputShape);
     ExportContext ctx = new ExportContext(options.opset(), quantizers);
     long[] declared = inputShape.clone();
@@ -59,7 +56,7 @@ final class NetworkExporter {
       walk(ctx, mln, options.inputName(), inputType, outTensors, outTypes);
       defaultNames.add("output");
     } else if (net instanceof ComputationGraph cg) {
-      walk(ctx, cg, options.inputName(), inputType, residualInput, outTensors, outTypes);
+      walk(ctx, cg, options.inputName(), inputType, outTensors, outTypes);
       defaultNames.addAll(outTensors.size() == 1 ? List.of("output") : cg.getConfiguration().getNetworkOutputs());
     } else {
       throw new IllegalArgumentException(
@@ -111,7 +108,7 @@ final class NetworkExporter {
   }
 
   private static void walk(ExportContext ctx, ComputationGraph net, String input, InputType inputType,
-      ToIntFunction<String> residualInput, List<String> outTensors, List<InputType> outTypes) {
+      List<String> outTensors, List<InputType> outTypes) {
     ComputationGraphConfiguration conf = net.getConfiguration();
     if (conf.getNetworkInputs().size() != 1) {
       throw new IllegalArgumentException(
@@ -151,7 +148,7 @@ final class NetworkExporter {
         out = p.tensor();
         outType = p.type();
       } else {
-        out = VertexExporter.export(ctx, name, vertex, inTensors, inTypes, residualInput.applyAsInt(name));
+        out = VertexExporter.export(ctx, name, vertex, inTensors, identityInputs(net, inputNames));
         outType = vertex.getOutputType(-1, inTypes.toArray(InputType[]::new));
       }
       tensors.put(name, out);
@@ -187,6 +184,24 @@ final class NetworkExporter {
           : InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, 1, 1, 1, c.getChannels());
     }
     return out;
+  }
+
+  /** All input indices but the one whose vertex comes last in DL4J's topological order (the main branch). */
+  private static int[] identityInputs(ComputationGraph net, List<String> inputNames) {
+    int[] order = net.topologicalSortOrder();
+    int[] position = new int[order.length];
+    for (int i = 0; i < order.length; i++) {
+      position[order[i]] = i;
+    }
+    int main = 0;
+    for (int i = 1; i < inputNames.size(); i++) {
+      if (position[net.getVertex(inputNames.get(i)).getVertexIndex()]
+          > position[net.getVertex(inputNames.get(main)).getVertexIndex()]) {
+        main = i;
+      }
+    }
+    int skip = main;
+    return java.util.stream.IntStream.range(0, inputNames.size()).filter(i -> i != skip).toArray();
   }
 
   private static List<org.deeplearning4j.nn.graph.vertex.GraphVertex> topologicalOrder(ComputationGraph net) {

@@ -49,7 +49,8 @@ public final class OnnxExport {
   /**
    * Exports a network with its quantizers given explicitly, by the names {@code Quantizers.of} uses
    * ({@code conv1._input_quantizer}, {@code conv1._weight_quantizer}, {@code add1._residual_quantizer}, ...).
-   * A residual quantizer reads the last input of its elementwise vertex.
+   * A residual quantizer quantizes the identity inputs of its elementwise vertex: all but the one
+   * computed last in topological order.
    *
    * @param net the network
    * @param quantizers the enabled quantizers by name
@@ -78,11 +79,7 @@ public final class OnnxExport {
     if (quantizers == null || options == null) {
       throw new IllegalArgumentException("quantizers and options must not be null");
     }
-    return NetworkExporter.export(net, quantizers, vertex -> lastInput(net, vertex), inputShape, options).toByteArray();
-  }
-
-  private static int lastInput(Model net, String vertex) {
-    return ((org.deeplearning4j.nn.graph.ComputationGraph) net).getConfiguration().getVertexInputs().get(vertex).size() - 1;
+    return NetworkExporter.export(net, quantizers, inputShape, options).toByteArray();
   }
 
   private static void write(byte[] bytes, Path out) {

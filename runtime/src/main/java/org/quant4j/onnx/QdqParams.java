@@ -2,6 +2,8 @@ package org.quant4j.onnx;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.quant4j.nn.TensorQuantizer;
+import org.quant4j.tensor.QuantDescriptor;
 import org.quant4j.tensor.QuantGrid;
 
 /**
@@ -29,6 +31,28 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("name must be a quantizer name, got '" + name + "'");
     }
+  }
+
+  /**
+   * The export parameters of an enabled, quantizing TensorQuantizer.
+   *
+   * @param name the quantizer's name
+   * @param q the quantizer
+   * @return its parameters
+   * @throws IllegalArgumentException naming the quantizer when it is in real-quant mode (fakeQuant=false:
+   *     its output is integers, which no Q/DQ pair produces) or has a pre-quantization scale
+   */
+  public static QdqParams of(String name, TensorQuantizer q) {
+    QuantDescriptor d = q.descriptor();
+    if (!d.fakeQuant()) {
+      throw new IllegalArgumentException(
+          "quantizer " + name + " has fakeQuant=false: its output is the integer grid, which ONNX Q/DQ does not produce");
+    }
+    if (q.preQuantScale() != null) {
+      throw new IllegalArgumentException(
+          "quantizer " + name + " has a pre-quantization scale, which the ONNX export does not write");
+    }
+    return new QdqParams(name, d.numBits(), d.unsigned(), d.narrowRange(), q.amax());
   }
 
   /**

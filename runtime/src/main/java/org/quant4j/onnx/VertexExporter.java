@@ -7,14 +7,15 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.graph.ShiftVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 
 /**
  * ComputationGraph vertices that are not layers: MergeVertex → Concat on its merge axis;
  * ElementWiseVertex Add/Subtract/Product/Average/Max → Add/Sub/Mul/Mean/Max (Add and Product chained
  * for more than two inputs); ScaleVertex → Mul and ShiftVertex →
- * Add with a scalar. An elementwise vertex's residual quantizer becomes Q→DQ on its residual input (the
- * identity branch) right before the operator, as in the reference's export.
+ * Add with a scalar. An elementwise vertex's residual quantizer becomes Q→DQ on its identity inputs
+ * right before the operator, as in the reference's export. The identity inputs are all but the main
+ * branch, which is the input computed last in DL4J's topological order: the rule the DL4J integration
+ * quantizes by ({@code QuantHooks.identityInputs}).
  */
 final class VertexExporter {
 
@@ -27,13 +28,11 @@ final class VertexExporter {
    * @param name the vertex name
    * @param vertex its configuration
    * @param inputs its input tensors, in the vertex's input order
-   * @param types their DL4J types
-   * @param residualInput which input index the residual quantizer, if any, quantizes
+   * @param identityInputs the indices of the inputs a residual quantizer, if any, quantizes
    * @return the vertex's output tensor
    * @throws IllegalArgumentException naming the vertex and its class when it is not supported
    */
-  static String export(ExportContext ctx, String name, GraphVertex vertex, List<String> inputs, List<InputType> types,
-      int residualInput) {
+  static String export(ExportContext ctx, String name, GraphVertex vertex, List<String> inputs, int[] identityInputs) {
     if (vertex instanceof MergeVertex merge) {
       return ctx.node(name, "Concat", inputs, OnnxGraph.attr("axis", (long) merge.getMergeAxis()));
     }
@@ -45,11 +44,9 @@ final class VertexExporter {
     }
     if (vertex instanceof ElementWiseVertex elementWise) {
       List<String> operands = new ArrayList<>(inputs);
-      if (residualInput < 0 || residualInput >= operands.size()) {
-        throw new IllegalArgumentException(
-            "vertex '" + name + "': residual input index " + residualInput + " is outside its " + operands.size() + " inputs");
+      for (int i : identityInputs) {
+        operands.set(i, ctx.quantize(name + ExportContext.RESIDUAL, operands.get(i)));
       }
-      operands.set(residualInput, ctx.quantize(name + ExportContext.RESIDUAL, operands.get(residualInput)));
       return switch (elementWise.getOp()) {
         case Add -> chain(ctx, name, "Add", operands);
         case Product -> chain(ctx, name, "Mul", operands);
