@@ -34,14 +34,24 @@ public final class LeNet5 {
   /**
    * @param learningRate the Adam learning-rate schedule
    * @param seed the initialisation seed
-   * @return an initialised network
+   * @return an initialised network, with workspaces for training and inference
    */
   public static MultiLayerNetwork build(ISchedule learningRate, long seed) {
+    return build(learningRate, seed, WorkspaceMode.ENABLED);
+  }
+
+  /**
+   * @param learningRate the Adam learning-rate schedule
+   * @param seed the initialisation seed
+   * @param trainingWorkspaces the workspace mode of training (inference always uses workspaces)
+   * @return an initialised network
+   */
+  public static MultiLayerNetwork build(ISchedule learningRate, long seed, WorkspaceMode trainingWorkspaces) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
         .seed(seed)
         .updater(new Adam(learningRate))
         .weightInit(WeightInit.UNIFORM)
-        .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+        .trainingWorkspaceMode(trainingWorkspaces)
         .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
         .list()
         .layer(new ConvolutionLayer.Builder(5, 5).name("conv1").nIn(1).nOut(6).activation(Activation.RELU).build())
