@@ -54,7 +54,7 @@ class GeneratedClassRunTest {
 
   @BeforeAll
   static void compileAndLoad() throws ClassNotFoundException {
-    Compilation compilation = javac().withProcessors(new QuantizeProcessor()).compile(DENSE);
+    Compilation compilation = Sources.compiler().compile(DENSE);
     assertThat(compilation).succeededWithoutWarnings();
     quantDense = new GeneratedClassLoader(compilation).loadClass("test.QuantDense");
   }

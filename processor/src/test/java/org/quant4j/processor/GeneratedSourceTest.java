@@ -31,6 +31,17 @@ class GeneratedSourceTest {
         .isEqualTo(resource("golden/QuantPool.java"));
   }
 
+  @Test
+  void goldenSourcesCompileWithoutWarnings() {
+    Compilation compilation =
+        Sources.compiler()
+            .withOptions("-Xlint:all", "-Xlint:-processing")
+            .compile(
+                JavaFileObjects.forResource("golden/Linear.java"),
+                JavaFileObjects.forResource("golden/Pool.java"));
+    assertThat(compilation).succeededWithoutWarnings();
+  }
+
   private static Compilation compile(String source) {
     return Sources.process(JavaFileObjects.forResource(source));
   }

@@ -3,11 +3,13 @@ package org.quant4j.processor;
 import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.annotation.processing.Processor;
 import javax.tools.JavaFileObject;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.quant4j.annotations.Quantize;
@@ -47,11 +49,18 @@ final class Sources {
 
   /** Runs the processor only, without compiling the output: all the error tests need. */
   static Compilation process(JavaFileObject... files) {
-    return javac()
-        .withProcessors(new QuantizeProcessor())
-        .withOptions("-proc:only")
-        .withClasspath(PROCESSING_CLASSPATH)
-        .compile(files);
+    return compiler().withOptions("-proc:only").compile(files);
+  }
+
+  /**
+   * javac with the processor, against the annotations, ND4J's API and the runtime only.
+   *
+   * @param otherProcessors processors to run besides it
+   */
+  static Compiler compiler(Processor... otherProcessors) {
+    List<Processor> processors = new ArrayList<>(List.of(otherProcessors));
+    processors.add(0, new QuantizeProcessor());
+    return javac().withProcessors(processors).withClasspath(PROCESSING_CLASSPATH);
   }
 
   private static File location(Class<?> type) {
