@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 import org.quant4j.tensor.KernelPath;
 import org.quant4j.tensor.TensorQuant;
 
@@ -88,10 +89,15 @@ public class FakeQuantBenchmark {
     return out.assign(x);
   }
 
-  /** Allocating copy, the anchor of the allocating fake quant. */
+  /**
+   * Allocating copy, the anchor of the allocating fake quant. The result is closed (its native memory
+   * freed) at once, as a workspace would, so that JavaCPP's native-memory limit never forces a GC.
+   */
   @Benchmark
-  public INDArray copyDup() {
-    return x.dup();
+  public void copyDup(Blackhole bh) {
+    INDArray r = x.dup();
+    bh.consume(r);
+    r.close();
   }
 
   /** Fake quant per tensor into a preallocated array (no allocation). */
@@ -100,10 +106,12 @@ public class FakeQuantBenchmark {
     return TensorQuant.fakeTensorQuantInto(x, amax, 8, false, true, out);
   }
 
-  /** Fake quant per tensor, allocating the result. */
+  /** Fake quant per tensor, allocating the result (closed at once, as {@link #copyDup}). */
   @Benchmark
-  public INDArray fakeQuantPerTensorAllocating() {
-    return TensorQuant.fakeTensorQuant(x, amax);
+  public void fakeQuantPerTensorAllocating(Blackhole bh) {
+    INDArray r = TensorQuant.fakeTensorQuant(x, amax);
+    bh.consume(r);
+    r.close();
   }
 
   /** Fake quant per channel along axis 0 (amax [256, 1]) into a preallocated array. */

@@ -15,13 +15,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The one-pass float32 fake-quantization kernel over host memory, on the Java Vector API.
  *
  * <p>Per element, bit-exact with the reference's {@code clamp(round(x * scale), lo, hi) / scale}:
- * {@code v = x * m}; {@code v} is first clamped to {@code [lo - 1, hi + 1]} (integers, so this does
- * not change the final result, and it bounds {@code |v|} below 2^22); {@code rint(v)} is then
- * {@code (v + 1.5 * 2^23) - 1.5 * 2^23}, which rounds half to even because at that magnitude the
- * float32 spacing is exactly 1, with {@code v}'s sign bit put back so that {@code (-0.5, 0]} gives
- * {@code -0} as {@code rint} does; finally {@code r < lo ? lo : r > hi ? hi : r} (which keeps NaN and
- * keeps {@code -0} against a bound of {@code 0}, as torch's scalar clamp does) and, for fake
- * quantization, a true division by the reported scale.
+ * {@code v = x * m}; {@code v} is clamped first, {@code c = v < lo ? lo : v > hi ? hi : v} (NaN
+ * compares false and stays NaN; the bounds are integers, so clamping before rounding gives the same
+ * values, see {@link #loBelow} for the sign of zero); {@code rint(c)} is then
+ * {@code (c + 1.5 * 2^23) - 1.5 * 2^23}, which rounds half to even because {@code |c| <= 2^15} and at
+ * that magnitude the float32 spacing is exactly 1, with {@code c}'s sign bit put back so that
+ * {@code [-0.5, 0]} gives {@code -0} as {@code rint} does; and, for fake quantization, a true division
+ * by the reported scale.
  *
  * <p>The arrays must be float32, C-contiguous, in host memory and under 2 GiB; {@link #canRun} says
  * whether one is. Input and output may be the same array.
@@ -150,8 +150,7 @@ final class VectorFakeQuantKernel {
     FloatVector vd = FloatVector.broadcast(SPECIES, d);
     FloatVector vlo = FloatVector.broadcast(SPECIES, lo);
     FloatVector vhi = FloatVector.broadcast(SPECIES, hi);
-    FloatVector vlo1 = FloatVector.broadcast(SPECIES, lo - 1f);
-    FloatVector vhi1 = FloatVector.broadcast(SPECIES, hi + 1f);
+    FloatVector vbelow = FloatVector.broadcast(SPECIES, loBelow(lo));
     int end = from + len;
     int upper = from + SPECIES.loopBound(len);
     int i = from;
@@ -159,13 +158,13 @@ final class VectorFakeQuantKernel {
       for (; i < upper; i += LANES) {
         int b = i * Float.BYTES;
         FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER).mul(vm);
-        quantize(v, vlo, vhi, vlo1, vhi1).div(vd).intoByteBuffer(out, b, ORDER);
+        quantize(v, vbelow, vlo, vhi).div(vd).intoByteBuffer(out, b, ORDER);
       }
     } else {
       for (; i < upper; i += LANES) {
         int b = i * Float.BYTES;
         FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER).mul(vm);
-        quantize(v, vlo, vhi, vlo1, vhi1).intoByteBuffer(out, b, ORDER);
+        quantize(v, vbelow, vlo, vhi).intoByteBuffer(out, b, ORDER);
       }
     }
     for (; i < end; i++) {
@@ -179,15 +178,14 @@ final class VectorFakeQuantKernel {
       int channel, float lo, float hi) {
     FloatVector vlo = FloatVector.broadcast(SPECIES, lo);
     FloatVector vhi = FloatVector.broadcast(SPECIES, hi);
-    FloatVector vlo1 = FloatVector.broadcast(SPECIES, lo - 1f);
-    FloatVector vhi1 = FloatVector.broadcast(SPECIES, hi + 1f);
+    FloatVector vbelow = FloatVector.broadcast(SPECIES, loBelow(lo));
     int upper = SPECIES.loopBound(len);
     int j = 0;
     for (; j < upper; j += LANES) {
       int b = (from + j) * Float.BYTES;
       FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER)
           .mul(FloatVector.fromArray(SPECIES, mul, channel + j));
-      quantize(v, vlo, vhi, vlo1, vhi1).div(FloatVector.fromArray(SPECIES, div, channel + j))
+      quantize(v, vbelow, vlo, vhi).div(FloatVector.fromArray(SPECIES, div, channel + j))
           .intoByteBuffer(out, b, ORDER);
     }
     for (; j < len; j++) {
@@ -200,15 +198,14 @@ final class VectorFakeQuantKernel {
       int channel, float lo, float hi) {
     FloatVector vlo = FloatVector.broadcast(SPECIES, lo);
     FloatVector vhi = FloatVector.broadcast(SPECIES, hi);
-    FloatVector vlo1 = FloatVector.broadcast(SPECIES, lo - 1f);
-    FloatVector vhi1 = FloatVector.broadcast(SPECIES, hi + 1f);
+    FloatVector vbelow = FloatVector.broadcast(SPECIES, loBelow(lo));
     int upper = SPECIES.loopBound(len);
     int j = 0;
     for (; j < upper; j += LANES) {
       int b = (from + j) * Float.BYTES;
       FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER)
           .mul(FloatVector.fromArray(SPECIES, mul, channel + j));
-      quantize(v, vlo, vhi, vlo1, vhi1).intoByteBuffer(out, b, ORDER);
+      quantize(v, vbelow, vlo, vhi).intoByteBuffer(out, b, ORDER);
     }
     for (; j < len; j++) {
       int b = (from + j) * Float.BYTES;
@@ -216,15 +213,22 @@ final class VectorFakeQuantKernel {
     }
   }
 
-  private static FloatVector quantize(FloatVector v, FloatVector lo, FloatVector hi, FloatVector lo1,
-      FloatVector hi1) {
-    FloatVector c = v.blend(lo1, v.compare(VectorOperators.LT, lo1));
-    c = c.blend(hi1, c.compare(VectorOperators.GT, hi1));
+  private static FloatVector quantize(FloatVector v, FloatVector loBelow, FloatVector lo, FloatVector hi) {
+    FloatVector c = v.blend(lo, v.compare(VectorOperators.LT, loBelow));
+    c = c.blend(hi, c.compare(VectorOperators.GT, hi));
     FloatVector r = c.add(MAGIC).sub(MAGIC);
     IntVector sign = c.reinterpretAsInts().and(SIGN);
-    r = r.reinterpretAsInts().or(sign).reinterpretAsFloats();
-    r = r.blend(lo, r.compare(VectorOperators.LT, lo));
-    return r.blend(hi, r.compare(VectorOperators.GT, hi));
+    return r.reinterpretAsInts().or(sign).reinterpretAsFloats();
+  }
+
+  /**
+   * The threshold below which an input becomes {@code lo}. Clamping before rounding gives the same
+   * values as the reference's rounding before clamping, since the bounds are integers; only the sign of
+   * a zero can differ, when {@code lo} is a zero (unsigned, or 1 bit narrow): there the reference keeps
+   * {@code rint(v) = -0} for {@code v} in {@code [-0.5, 0)}, so only values below -0.5 are replaced.
+   */
+  private static float loBelow(float lo) {
+    return lo == 0f ? -0.5f : lo;
   }
 
   /**

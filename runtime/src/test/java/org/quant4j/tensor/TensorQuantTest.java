@@ -297,6 +297,22 @@ class TensorQuantTest {
         TensorQuant.tensorQuant(x, scalar(1f), 8, true).values().data().asFloat());
   }
 
+  @ParameterizedTest
+  @EnumSource(KernelPath.class)
+  void unsignedGivesNegativeZeroOnlyWhereRintDoes(KernelPath path) {
+    KernelPath.select(path);
+    float[] v = new float[40];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = new float[] {-0.3f, -0.5f, -0.7f, -0f, 0.2f}[i % 5];
+    }
+    v[39] = Float.NaN;
+    int[] got = bits(TensorQuant.tensorQuant(floats(new long[] {40}, v), scalar(255f), 8, true).values());
+    for (int i = 0; i < 39; i++) {
+      int expected = Float.floatToIntBits(i % 5 == 2 || i % 5 == 4 ? 0f : -0f);
+      assertEquals(expected, got[i], "element " + i + " = " + v[i]);
+    }
+  }
+
   @Test
   void straightThroughGradientPassesWhereAbsXIsAtMostAmax() {
     INDArray x = floats(new long[] {2, 4}, -1f, 1f, 1.01f, Float.NaN, 0.5f, -0.5f, 0.51f, -2f);
