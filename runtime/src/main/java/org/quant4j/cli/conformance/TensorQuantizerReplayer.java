@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.quant4j.calib.AmaxMethod;
 import org.quant4j.calib.Calibrator;
+import org.quant4j.calib.HistogramCalibrator;
 import org.quant4j.nn.TensorQuantizer;
 import org.quant4j.tensor.QuantDescriptor;
 
@@ -444,8 +445,17 @@ public final class TensorQuantizerReplayer implements KindReplayer {
       }
       Object m = args.positional().isEmpty() ? args.keywords().get("method") : args.positional().get(0);
       AmaxMethod method = AmaxMethod.of((String) m);
-      Object p = args.keywords().getOrDefault("percentile", 99.99);
-      q.loadCalibAmax(method, ((Number) p).doubleValue(), strict);
+      double percentile = ((Number) args.keywords().getOrDefault("percentile",
+          HistogramCalibrator.DEFAULT_PERCENTILE)).doubleValue();
+      if (args.keywords().containsKey("stride") || args.keywords().containsKey("start_bin")) {
+        int stride = ((Number) args.keywords().getOrDefault("stride", 1)).intValue();
+        int startBin = ((Number) args.keywords().getOrDefault("start_bin",
+            HistogramCalibrator.DEFAULT_START_BIN)).intValue();
+        q.loadCalibAmax(c -> ((HistogramCalibrator) c).computeAmax(method, stride, startBin, percentile),
+            strict);
+      } else {
+        q.loadCalibAmax(method, percentile, strict);
+      }
     }
   }
 
