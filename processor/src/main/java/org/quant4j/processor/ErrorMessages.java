@@ -82,13 +82,13 @@ final class ErrorMessages {
         + " for; annotate the method that implements it";
   }
 
-  static String notAnArrayParameter(String parameter, String method, String type) {
+  static String notIndArrayParameter(String parameter, String method, String type) {
     return "@QuantInput parameter " + parameter + " of " + method + " is " + type
         + ", but only INDArray (or INDArray[]) can be quantized; change its type or remove"
         + " @QuantInput";
   }
 
-  static String notAnArrayReturn(String method, String type) {
+  static String notIndArrayReturn(String method, String type) {
     return "@QuantWeight method " + method + " returns " + type
         + ", but a weight accessor must return INDArray; change the return type or remove"
         + " @QuantWeight";

@@ -223,7 +223,7 @@ final class QuantizeChecker {
         ok = false;
       }
       if (!isIndArray(method.getReturnType())) {
-        error(method, ErrorMessages.notAnArrayReturn(described, simpleName(method.getReturnType())));
+        error(method, ErrorMessages.notIndArrayReturn(described, simpleName(method.getReturnType())));
         ok = false;
       }
     }
@@ -234,7 +234,7 @@ final class QuantizeChecker {
       if (hasAnnotation(parameter, QUANT_INPUT) && !quantizable) {
         error(
             parameter,
-            ErrorMessages.notAnArrayParameter(
+            ErrorMessages.notIndArrayParameter(
                 parameter.getSimpleName().toString(), described, simpleName(t)));
         ok = false;
       }

@@ -180,7 +180,7 @@ class CompileErrorTest {
   }
 
   @Test
-  void nonArrayInputParameterIsRejected() {
+  void nonIndArrayInputParameterIsRejected() {
     assertSingleError(
         source(
             "Dense",
@@ -194,7 +194,7 @@ class CompileErrorTest {
   }
 
   @Test
-  void nonArrayWeightReturnIsRejected() {
+  void nonIndArrayWeightReturnIsRejected() {
     assertSingleError(
         source(
             "Dense",
