@@ -1,0 +1,83 @@
+package org.quant4j.dl4j;
+
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one set of advice quant4j weaves into DL4J, and its installer. {@link QuantModules#initialize()}
+ * (self-attach, retransforming classes already loaded) and the {@code -javaagent} premain (weaving at
+ * load time) are two thin callers of {@link #install}.
+ */
+public final class QuantInstrumentations {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QuantInstrumentations.class);
+
+  private QuantInstrumentations() {}
+
+  /**
+   * Every instrumentation, in the order they are applied.
+   *
+   * @return the instrumentations
+   */
+  public static List<QuantInstrumentation> all() {
+    return List.of(
+        new AbstractLayerInstrumentation(),
+        new BaseLayerInstrumentation(),
+        new BackpropInstrumentation(),
+        new Convolution1DInstrumentation(),
+        new ElementWiseVertexInstrumentation(),
+        new ModelSerializerInstrumentation());
+  }
+
+  /**
+   * Installs every instrumentation: classes not yet loaded are woven when they load, classes already
+   * loaded are retransformed. No field or method is added, so retransformation is always allowed.
+   * A class that cannot be transformed is logged on one line and stays as DL4J wrote it.
+   *
+   * @param instrumentation the JVM's instrumentation (from premain/agentmain or self-attach)
+   * @param customize changes to the agent builder before the types are registered (for example a
+   *     listener or an ignore matcher), or {@link UnaryOperator#identity()}
+   * @return the installed transformer, which can be reset
+   */
+  public static ResettableClassFileTransformer install(
+      Instrumentation instrumentation, UnaryOperator<AgentBuilder> customize) {
+    if (instrumentation == null) {
+      throw new IllegalArgumentException("instrumentation must not be null");
+    }
+    AgentBuilder builder = new AgentBuilder.Default()
+        .disableClassFormatChanges()
+        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+        .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+        .with(new ErrorLogger());
+    builder = customize.apply(builder);
+    AgentBuilder.Identified.Extendable extendable = null;
+    for (QuantInstrumentation i : all()) {
+      extendable = (extendable == null ? builder : extendable).type(i.types()).transform(i.transformer());
+    }
+    return extendable.installOn(instrumentation);
+  }
+
+  /** Logs a type that could not be transformed, on one line. */
+  private static final class ErrorLogger extends AgentBuilder.Listener.Adapter {
+    @Override
+    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
+        Throwable throwable) {
+      LOG.warn("quant4j: {} left unquantized: it could not be transformed: {}", typeName, throwable.toString());
+    }
+
+    @Override
+    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+        DynamicType dynamicType) {
+      LOG.debug("quant4j: woven {}", type.getName());
+    }
+  }
+}

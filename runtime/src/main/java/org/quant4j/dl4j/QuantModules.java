@@ -1,0 +1,82 @@
+package org.quant4j.dl4j;
+
+import java.lang.instrument.Instrumentation;
+import java.util.function.UnaryOperator;
+import net.bytebuddy.agent.ByteBuddyAgent;
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+/**
+ * The Java {@code quant_modules}: after {@link #initialize()}, every DL4J layer of the layer map that
+ * is instantiated (by {@code MultiLayerNetwork.init()} / {@code ComputationGraph.init()}, or by
+ * {@code ModelSerializer}) carries {@code TensorQuantizer}s, found with {@link Quantizers#of}.
+ *
+ * <p>The first call self-attaches (byte-buddy-agent) and weaves quant4j's advice into DL4J's classes,
+ * retransforming those already loaded; this happens once per JVM. {@link #deactivate()} restores
+ * plain behaviour for layers built afterwards, as the reference's {@code deactivate()} restores the
+ * torch classes; layers built while active keep their quantizers (disable them with
+ * {@code TensorQuantizer.disable()} to run in float).
+ */
+public final class QuantModules {
+
+  private static boolean installed;
+
+  private QuantModules() {}
+
+  /** Activates quantization with the reference defaults (no residual quantizers). */
+  public static void initialize() {
+    initialize(QuantConfig.DEFAULT);
+  }
+
+  /**
+   * Activates quantization with a configuration: layers built from now on get quantizers as the
+   * configuration says. Calling it again replaces the configuration for later layers.
+   *
+   * @param config the configuration
+   * @throws IllegalArgumentException if config is null
+   * @throws IllegalStateException if the JVM does not allow attaching an agent to itself
+   */
+  public static synchronized void initialize(QuantConfig config) {
+    if (config == null) {
+      throw new IllegalArgumentException("config must not be null");
+    }
+    if (!installed) {
+      install(ByteBuddyAgent.install(), config, UnaryOperator.identity());
+    } else {
+      QuantHooks.activate(config);
+    }
+  }
+
+  /**
+   * Weaves the advice through a given instrumentation and activates a configuration: what the
+   * agent's premain/agentmain call. Idempotent: a second call only replaces the configuration.
+   *
+   * @param instrumentation the JVM's instrumentation
+   * @param config the configuration
+   * @param customize changes to the agent builder (see {@link QuantInstrumentations#install})
+   */
+  public static synchronized void install(
+      Instrumentation instrumentation, QuantConfig config, UnaryOperator<AgentBuilder> customize) {
+    if (config == null) {
+      throw new IllegalArgumentException("config must not be null");
+    }
+    QuantHooks.activate(config);
+    if (!installed) {
+      QuantInstrumentations.install(instrumentation, customize);
+      installed = true;
+    }
+  }
+
+  /** Stops giving quantizers to layers built from now on. */
+  public static synchronized void deactivate() {
+    QuantHooks.deactivate();
+  }
+
+  /**
+   * Whether layers built now get quantizers.
+   *
+   * @return true between {@link #initialize()} and {@link #deactivate()}
+   */
+  public static boolean isActive() {
+    return QuantHooks.activeConfig() != null;
+  }
+}
