@@ -54,13 +54,15 @@ public final class AbstractLayerInstrumentation implements QuantInstrumentation 
      * Replaces the stored input with its quantized value.
      *
      * @param layer the layer
+     * @param workspaceMgr the workspace manager argument
      * @param input the layer's {@code input} field
      */
     @Advice.OnMethodExit(suppress = Throwable.class)
     public static void exit(
         @Advice.This Object layer,
+        @Advice.Argument(1) Object workspaceMgr,
         @Advice.FieldValue(value = "input", readOnly = false) INDArray input) {
-      input = QuantHooks.onSetInput(layer, input);
+      input = QuantHooks.onSetInput(layer, input, workspaceMgr);
     }
   }
 }

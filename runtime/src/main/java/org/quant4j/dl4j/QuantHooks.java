@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.quant4j.nn.TensorQuantizer;
@@ -117,9 +118,10 @@ public final class QuantHooks {
    *
    * @param layer the layer
    * @param input the input DL4J stored
+   * @param workspaceMgr the {@code LayerWorkspaceMgr} passed to setInput
    * @return the input the layer should use
    */
-  public static INDArray onSetInput(Object layer, INDArray input) {
+  public static INDArray onSetInput(Object layer, INDArray input, Object workspaceMgr) {
     LayerQuantizers s = LAYERS.get(layer);
     if (s == null || s.failed) {
       return input;
@@ -130,7 +132,8 @@ public final class QuantHooks {
       if (s.input == null || input == null) {
         return input;
       }
-      return QuantizedArrays.apply(s.input, input, s.inputBuffer);
+      return QuantizedArrays.apply(s.input, input, s.inputBuffer,
+          workspaceMgr instanceof LayerWorkspaceMgr m ? m : null);
     } catch (Throwable t) {
       fail(s, layer, "quantizing its input", t);
       return input;

@@ -1,6 +1,8 @@
 package org.quant4j.dl4j;
 
 import java.util.Arrays;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -55,32 +57,61 @@ final class QuantizedArrays {
 
   /**
    * Applies the quantizer to {@code x}: returns {@code x} itself when nothing changes it (disabled,
-   * or calibrating without quantizing), else the fake-quantized array (in {@code buffer} on the fast
-   * path, a new detached array otherwise). {@code x} is never modified.
+   * or calibrating without quantizing), else the fake-quantized array. {@code x} is never modified.
    *
    * @param q the quantizer
    * @param x the array the layer would use
-   * @param buffer the reusable output buffer
+   * @param buffer the reusable detached output buffer
    * @return the array the layer should use instead
    */
   static INDArray apply(TensorQuantizer q, INDArray x, Buffer buffer) {
+    return apply(q, x, buffer, null);
+  }
+
+  /**
+   * As {@link #apply(TensorQuantizer, INDArray, Buffer)}, for a layer input: when DL4J keeps layer
+   * inputs in a workspace ({@code ArrayType.INPUT} open and not scoped out, as in training, where
+   * DL4J validates the input's location), the result is placed there; otherwise in {@code buffer}.
+   *
+   * @param q the quantizer
+   * @param x the input DL4J stored
+   * @param buffer the reusable detached output buffer
+   * @param mgr the layer's workspace manager, or null
+   * @return the input the layer should use
+   */
+  static INDArray apply(TensorQuantizer q, INDArray x, Buffer buffer, LayerWorkspaceMgr mgr) {
     if (!q.isEnabled()) {
       return x;
     }
-    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-      QuantDescriptor d = q.descriptor();
-      if (q.isQuantEnabled() && !q.isCalibEnabled() && !q.isClipEnabled() && !d.learnAmax()
-          && d.scaleAmax() == null && d.fakeQuant()) {
-        INDArray amax = q.amax();
-        if (amax != null) {
-          INDArray out = buffer.fitting(x);
-          TensorQuant.fakeTensorQuantInto(x, amax, d.numBits(), d.unsigned(), d.narrowRange(), out);
-          return out;
-        }
+    boolean inWorkspace = mgr != null && mgr.hasConfiguration(ArrayType.INPUT)
+        && !mgr.isScopedOut(ArrayType.INPUT) && mgr.isWorkspaceOpen(ArrayType.INPUT);
+    QuantDescriptor d = q.descriptor();
+    if (q.isQuantEnabled() && !q.isCalibEnabled() && !q.isClipEnabled() && !d.learnAmax()
+        && d.scaleAmax() == null && d.fakeQuant()) {
+      INDArray amax;
+      boolean preScaled;
+      try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+        amax = q.amax();
+        preScaled = q.preQuantScale() != null;
       }
-      INDArray out = q.apply(x);
-      return q.isQuantEnabled() || q.isClipEnabled() ? out : x;
+      if (amax != null && !preScaled) {
+        INDArray out = inWorkspace
+            ? mgr.createUninitialized(ArrayType.INPUT, x.dataType(), x.shape(), x.ordering())
+            : buffer.fitting(x);
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+          TensorQuant.fakeTensorQuantInto(x, amax, d.numBits(), d.unsigned(), d.narrowRange(), out);
+        }
+        return out;
+      }
     }
+    INDArray out;
+    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+      out = q.apply(x);
+    }
+    if (!(q.isQuantEnabled() || q.isClipEnabled()) || out == x) {
+      return x;
+    }
+    return inWorkspace ? mgr.leverageTo(ArrayType.INPUT, out) : out;
   }
 
   /**
