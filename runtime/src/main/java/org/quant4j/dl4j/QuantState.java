@@ -176,36 +176,18 @@ public final class QuantState {
     if (amax != null && !amax.isNull()) {
       q.setAmax(readAmax(name, amax));
     }
-    if (n.has("clip")) {
-      boolean clip = n.get("clip").asBoolean();
-      if (clip != q.isClipEnabled()) {
-        if (clip) {
-          q.enableClip();
-        } else {
-          q.disableClip();
-        }
-      }
+    JsonNode clip = n.get("clip");
+    if (clip != null && clip.asBoolean() != q.isClipEnabled()) {
+      flag(clip, q::enableClip, q::disableClip);
     }
-    if (n.has("quant")) {
-      if (n.get("quant").asBoolean()) {
-        q.enableQuant();
-      } else {
-        q.disableQuant();
-      }
-    }
-    if (n.has("calib")) {
-      if (n.get("calib").asBoolean()) {
-        q.enableCalib();
-      } else {
-        q.disableCalib();
-      }
-    }
-    if (n.has("enabled")) {
-      if (n.get("enabled").asBoolean()) {
-        q.enable();
-      } else {
-        q.disable();
-      }
+    flag(n.get("quant"), q::enableQuant, q::disableQuant);
+    flag(n.get("calib"), q::enableCalib, q::disableCalib);
+    flag(n.get("enabled"), q::enable, q::disable);
+  }
+
+  private static void flag(JsonNode value, Runnable on, Runnable off) {
+    if (value != null && !value.isNull()) {
+      (value.asBoolean() ? on : off).run();
     }
   }
 

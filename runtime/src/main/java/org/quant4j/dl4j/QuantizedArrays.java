@@ -16,9 +16,9 @@ import org.quant4j.tensor.TensorQuant;
  *
  * <p>The quantizer's flags decide, exactly as its {@code apply} does: disabled returns the input;
  * calibration collects; quantization returns a new fake-quantized array. The common inference and
- * training case (enabled, quantizing, a fixed amax, no clip, no calibration) takes a fast path that
- * writes into {@code buffer} with {@link TensorQuant#fakeTensorQuantInto} and allocates nothing once
- * the buffer exists. Everything runs detached from workspaces, so calibrators and buffers never hold
+ * training case (enabled, fake-quantizing, no clip, no calibration, no pre-quant scale) takes a fast
+ * path that writes into a reusable buffer (or DL4J's input workspace) with
+ * {@link TensorQuantizer#applyInto}, allocating no output. Everything runs detached from workspaces, so calibrators and buffers never hold
  * workspace memory that DL4J later recycles.
  */
 final class QuantizedArrays {
@@ -69,9 +69,10 @@ final class QuantizedArrays {
   }
 
   /**
-   * As {@link #apply(TensorQuantizer, INDArray, Buffer)}, for a layer input: when DL4J keeps layer
-   * inputs in a workspace ({@code ArrayType.INPUT} open and not scoped out, as in training, where
-   * DL4J validates the input's location), the result is placed there; otherwise in {@code buffer}.
+   * As {@link #apply(TensorQuantizer, INDArray, Buffer)}, for a layer input: when DL4J placed the
+   * input in its input workspace ({@code x} attached, {@code ArrayType.INPUT} open and not scoped
+   * out, as in training, where DL4J validates the input's location), the result is placed there too;
+   * a detached input gets a detached result.
    *
    * @param q the quantizer
    * @param x the input DL4J stored
@@ -83,25 +84,21 @@ final class QuantizedArrays {
     if (!q.isEnabled()) {
       return x;
     }
-    boolean inWorkspace = mgr != null && mgr.hasConfiguration(ArrayType.INPUT)
+    boolean inWorkspace = x.isAttached() && mgr != null && mgr.hasConfiguration(ArrayType.INPUT)
         && !mgr.isScopedOut(ArrayType.INPUT) && mgr.isWorkspaceOpen(ArrayType.INPUT);
     QuantDescriptor d = q.descriptor();
-    if (q.isQuantEnabled() && !q.isCalibEnabled() && !q.isClipEnabled() && !d.learnAmax()
-        && d.scaleAmax() == null && d.fakeQuant()) {
-      INDArray amax;
+    if (q.isQuantEnabled() && !q.isCalibEnabled() && !q.isClipEnabled() && !d.learnAmax() && d.fakeQuant()) {
       boolean preScaled;
       try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-        amax = q.amax();
         preScaled = q.preQuantScale() != null;
       }
-      if (amax != null && !preScaled) {
+      if (!preScaled) {
         INDArray out = inWorkspace
             ? mgr.createUninitialized(ArrayType.INPUT, x.dataType(), x.shape(), x.ordering())
             : buffer.fitting(x);
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-          TensorQuant.fakeTensorQuantInto(x, amax, d.numBits(), d.unsigned(), d.narrowRange(), out);
+          return q.applyInto(x, out);
         }
-        return out;
       }
     }
     INDArray out;
@@ -111,7 +108,11 @@ final class QuantizedArrays {
     if (!(q.isQuantEnabled() || q.isClipEnabled()) || out == x) {
       return x;
     }
-    return inWorkspace ? mgr.leverageTo(ArrayType.INPUT, out) : out;
+    if (!inWorkspace) {
+      return out;
+    }
+    INDArray placed = mgr.createUninitialized(ArrayType.INPUT, out.dataType(), out.shape(), out.ordering());
+    return placed.assign(out);
   }
 
   /**

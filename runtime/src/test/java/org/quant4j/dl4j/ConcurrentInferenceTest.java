@@ -30,14 +30,14 @@ class ConcurrentInferenceTest {
     QuantState.save(a, state);
     QuantState.load(b, state);
     List<INDArray> inputs = new ArrayList<>();
-    CalibrationTest.data(6, 4).forEachRemaining(d -> inputs.add(d.getFeatures()));
+    CalibrationTest.data(3, 4).forEachRemaining(d -> inputs.add(d.getFeatures()));
     List<INDArray> sequentialA = new ArrayList<>();
     List<INDArray> sequentialB = new ArrayList<>();
     inputs.forEach(x -> sequentialA.add(a.output(x)));
     inputs.forEach(x -> sequentialB.add(b.output(x)));
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      for (int round = 0; round < 5; round++) {
+      for (int round = 0; round < 2; round++) {
         Future<List<INDArray>> fa = pool.submit(() -> run(a, inputs));
         Future<List<INDArray>> fb = pool.submit(() -> run(b, inputs));
         assertEquals(sequentialA, fa.get());

@@ -97,4 +97,17 @@ class QuantAwareTrainingTest {
     assertEquals(null, clip.gradClipValueMax(), "gradients are cleared after each step");
   }
 
+  @Test
+  void fitRunsThroughEveryLayerWithDl4jWorkspacesOnAfterCalibrationAndWithLearnedAmax() {
+    MultiLayerNetwork net = Networks.quantized(
+        QuantConfig.parse("overrides: [{name: 'fc1._input_quantizer', learn_amax: true, amax: 0.01}]"),
+        QuantizersNamingTest.miniLeNet());
+    Calibration.collectStats(net, CalibrationTest.data(1, 4), 1);
+    Calibration.computeAmax(net, AmaxMethod.MAX);
+    INDArray before = net.params().dup();
+    net.fit(CalibrationTest.data(2, 4));
+    assertTrue(Double.isFinite(net.score()));
+    assertNotEquals(before, net.params());
+    assertNotEquals(0.01f, Quantizers.of(net).get("fc1._input_quantizer").clip().clipValueMax());
+  }
 }
