@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Quant4jCommand.Version.class,
     description = "Fake quantization, calibration, QAT and QDQ ONNX export for DL4J.",
-    subcommands = {DemoCommand.class, ConformanceCommand.class})
+    subcommands = {DemoCommand.class, ConformanceCommand.class, ExportCommand.class})
 public final class Quant4jCommand implements Runnable {
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;

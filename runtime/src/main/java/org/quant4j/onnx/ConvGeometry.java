@@ -1,5 +1,6 @@
 package org.quant4j.onnx;
 
+import java.util.Arrays;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 
@@ -16,6 +17,38 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 final class ConvGeometry {
 
   private ConvGeometry() {}
+
+  /**
+   * A sliding window's configuration, cut to its spatial rank (DL4J's 1-D layers carry a second,
+   * unused value in each array).
+   *
+   * @param kernel kernel sizes
+   * @param stride strides
+   * @param padding configured padding
+   * @param dilation dilations
+   */
+  record Window(int[] kernel, int[] stride, int[] padding, int[] dilation) {
+
+    /**
+     * The first {@code n} values of each DL4J size array.
+     *
+     * @param kernel DL4J kernel sizes
+     * @param stride DL4J strides
+     * @param padding DL4J padding
+     * @param dilation DL4J dilations
+     * @param n the spatial rank
+     * @return the window
+     */
+    static Window of(int[] kernel, int[] stride, int[] padding, int[] dilation, int n) {
+      return new Window(Arrays.copyOf(kernel, n), Arrays.copyOf(stride, n), Arrays.copyOf(padding, n),
+          Arrays.copyOf(dilation, n));
+    }
+
+    /** Whether any dilation differs from 1. */
+    boolean dilated() {
+      return Arrays.stream(dilation).anyMatch(d -> d != 1);
+    }
+  }
 
   /**
    * The spatial sizes of a DL4J activation type.
@@ -41,15 +74,16 @@ final class ConvGeometry {
    * Pads of a forward convolution or pooling window.
    *
    * @param mode the convolution mode
-   * @param kernel kernel sizes
-   * @param stride strides
-   * @param padding configured padding
-   * @param dilation dilations
+   * @param w the window
    * @param in input spatial sizes
    * @param out output spatial sizes (as DL4J computes them)
    * @return ONNX pads: all begins, then all ends
    */
-  static long[] forward(ConvolutionMode mode, int[] kernel, int[] stride, int[] padding, int[] dilation, long[] in, long[] out) {
+  static long[] forward(ConvolutionMode mode, Window w, long[] in, long[] out) {
+    int[] kernel = w.kernel();
+    int[] stride = w.stride();
+    int[] padding = w.padding();
+    int[] dilation = w.dilation();
     int n = in.length;
     long[] pads = new long[2 * n];
     for (int i = 0; i < n; i++) {
@@ -74,18 +108,18 @@ final class ConvGeometry {
    * total is whatever gives DL4J's output size {@code in * stride}, the smaller half before.
    *
    * @param mode the convolution mode
-   * @param kernel kernel sizes
-   * @param stride strides
-   * @param padding configured padding
-   * @param dilation dilations
+   * @param w the window
    * @param in input spatial sizes
    * @param out output spatial sizes (as DL4J computes them)
    * @param owner the layer, for the error message
    * @return ONNX pads: all begins, then all ends
    * @throws IllegalArgumentException if the output size would need ONNX's output_padding
    */
-  static long[] transposed(ConvolutionMode mode, int[] kernel, int[] stride, int[] padding, int[] dilation,
-      long[] in, long[] out, String owner) {
+  static long[] transposed(ConvolutionMode mode, Window w, long[] in, long[] out, String owner) {
+    int[] kernel = w.kernel();
+    int[] stride = w.stride();
+    int[] padding = w.padding();
+    int[] dilation = w.dilation();
     int n = in.length;
     long[] pads = new long[2 * n];
     for (int i = 0; i < n; i++) {

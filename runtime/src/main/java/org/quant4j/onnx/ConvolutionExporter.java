@@ -38,34 +38,29 @@ final class ConvolutionExporter implements LayerExporter {
     boolean oneD = conf instanceof Convolution1DLayer;
     boolean threeD = conf instanceof Convolution3D;
     requireChannelsFirst(conf, step);
-    int n = oneD ? 1 : threeD ? 3 : 2;
-    int[] kernel = head(conf.getKernelSize(), n);
-    int[] stride = head(conf.getStride(), n);
-    int[] dilation = head(conf.getDilation(), n);
-    long[] pads =
-        ConvGeometry.forward(
-            conf.getConvolutionMode(), kernel, stride, head(conf.getPadding(), n), dilation,
-            ConvGeometry.spatial(step.inputType()),
-            ConvGeometry.spatial(conf.getOutputType(-1, step.inputType())));
+    ConvGeometry.Window win = window(conf, oneD ? 1 : threeD ? 3 : 2);
+    long[] pads = ConvGeometry.forward(conf.getConvolutionMode(), win, ConvGeometry.spatial(step.inputType()),
+        ConvGeometry.spatial(conf.getOutputType(-1, step.inputType())));
     String x = ctx.quantize(name + ExportContext.INPUT, step.input());
     INDArray w = step.param("W");
     String out;
     if (conf instanceof DepthwiseConvolution2D) {
       long nIn = w.size(2);
       String weight = ctx.weight(name + ".weight", name + ExportContext.WEIGHT, w, depthwise(w.size(3), 2, 3, 0, 1));
-      out = conv(ctx, name, x, weight, bias(ctx, step, conf.hasBias()), attributes(dilation, nIn, kernel, pads, stride));
+      out = conv(ctx, name, x, weight, bias(ctx, step, conf.hasBias()), attributes(win, nIn, pads));
     } else if (conf instanceof SeparableConvolution2D) {
       long nIn = w.size(1);
       String weight = ctx.weight(name + ".weight", name + ExportContext.WEIGHT, w, depthwise(w.size(0), 1, 0, 2, 3));
-      String depthwiseOut = conv(ctx, name, x, weight, null, attributes(dilation, nIn, kernel, pads, stride));
+      String depthwiseOut = conv(ctx, name, x, weight, null, attributes(win, nIn, pads));
       String pointwise =
           ctx.weight(name + ".pointwise_weight", name + ExportContext.POINTWISE_WEIGHT, step.param("pW"), WeightLayout.same(0));
       out = conv(ctx, name, depthwiseOut, pointwise, bias(ctx, step, conf.hasBias()),
-          attributes(new int[] {1, 1}, 1, new int[] {1, 1}, new long[4], new int[] {1, 1}));
+          attributes(new ConvGeometry.Window(new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}), 1,
+              new long[4]));
     } else {
       WeightLayout layout = oneD ? conv1d(w.ordering()) : WeightLayout.same(0);
       String weight = ctx.weight(name + ".weight", name + ExportContext.WEIGHT, w, layout);
-      out = conv(ctx, name, x, weight, bias(ctx, step, conf.hasBias()), attributes(dilation, 1, kernel, pads, stride));
+      out = conv(ctx, name, x, weight, bias(ctx, step, conf.hasBias()), attributes(win, 1, pads));
     }
     return ActivationExporter.apply(ctx, name, step.describe(), conf.getActivationFn(), out, step.inputRank());
   }
@@ -111,19 +106,19 @@ final class ConvolutionExporter implements LayerExporter {
   }
 
   /** The attributes of Conv and ConvTranspose, in the order PyTorch's exporter writes them. */
-  static AttributeProto[] attributes(int[] dilation, long group, int[] kernel, long[] pads, int[] stride) {
+  static AttributeProto[] attributes(ConvGeometry.Window win, long group, long[] pads) {
     return new AttributeProto[] {
-      OnnxGraph.ints("dilations", ConvGeometry.longs(dilation)),
+      OnnxGraph.ints("dilations", ConvGeometry.longs(win.dilation())),
       OnnxGraph.attr("group", group),
-      OnnxGraph.ints("kernel_shape", ConvGeometry.longs(kernel)),
+      OnnxGraph.ints("kernel_shape", ConvGeometry.longs(win.kernel())),
       OnnxGraph.ints("pads", pads),
-      OnnxGraph.ints("strides", ConvGeometry.longs(stride))
+      OnnxGraph.ints("strides", ConvGeometry.longs(win.stride()))
     };
   }
 
-  /** The first n values of a DL4J size array (1-D layers carry a second, unused value). */
-  static int[] head(int[] values, int n) {
-    return java.util.Arrays.copyOf(values, n);
+  /** A convolution layer's window, cut to its spatial rank. */
+  static ConvGeometry.Window window(ConvolutionLayer conf, int n) {
+    return ConvGeometry.Window.of(conf.getKernelSize(), conf.getStride(), conf.getPadding(), conf.getDilation(), n);
   }
 
   private static void requireChannelsFirst(ConvolutionLayer conf, LayerStep step) {

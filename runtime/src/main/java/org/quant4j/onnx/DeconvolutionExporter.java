@@ -26,15 +26,9 @@ final class DeconvolutionExporter implements LayerExporter {
     if (!threeD && conf.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
       throw new IllegalArgumentException(step.describe() + ": only NCHW data is exported, got " + conf.getCnn2dDataFormat());
     }
-    int n = threeD ? 3 : 2;
-    int[] kernel = ConvolutionExporter.head(conf.getKernelSize(), n);
-    int[] stride = ConvolutionExporter.head(conf.getStride(), n);
-    int[] dilation = ConvolutionExporter.head(conf.getDilation(), n);
-    long[] pads =
-        ConvGeometry.transposed(
-            conf.getConvolutionMode(), kernel, stride, ConvolutionExporter.head(conf.getPadding(), n), dilation,
-            ConvGeometry.spatial(step.inputType()),
-            ConvGeometry.spatial(conf.getOutputType(-1, step.inputType())), step.describe());
+    ConvGeometry.Window win = ConvolutionExporter.window(conf, threeD ? 3 : 2);
+    long[] pads = ConvGeometry.transposed(conf.getConvolutionMode(), win, ConvGeometry.spatial(step.inputType()),
+        ConvGeometry.spatial(conf.getOutputType(-1, step.inputType())), step.describe());
     String x = ctx.quantize(name + ExportContext.INPUT, step.input());
     WeightLayout layout =
         threeD ? new WeightLayout(v -> v.permute(4, 3, 0, 1, 2), 1) : WeightLayout.same(1);
@@ -45,7 +39,7 @@ final class DeconvolutionExporter implements LayerExporter {
       inputs.add(bias);
     }
     String out =
-        ctx.node(name, "ConvTranspose", inputs, ConvolutionExporter.attributes(dilation, 1, kernel, pads, stride));
+        ctx.node(name, "ConvTranspose", inputs, ConvolutionExporter.attributes(win, 1, pads));
     return ActivationExporter.apply(ctx, name, step.describe(), conf.getActivationFn(), out, step.inputRank());
   }
 }

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
+import org.quant4j.dl4j.Quantizers;
 
 /**
  * Exports a DL4J MultiLayerNetwork or ComputationGraph as an ONNX model with QuantizeLinear /
@@ -20,7 +22,8 @@ public final class OnnxExport {
   private OnnxExport() {}
 
   /**
-   * Exports a network at opset 13 with a fixed batch size.
+   * Exports a network at opset 13 with a fixed batch size. Its quantizers are those
+   * {@code Quantizers.of(net)} names; the enabled, quantizing ones become Q/DQ pairs.
    *
    * @param net the network
    * @param inputShape the input shape, batch first, channels first (e.g. {@code {1, 1, 28, 28}})
@@ -43,7 +46,25 @@ public final class OnnxExport {
    * @throws UncheckedIOException if the file cannot be written
    */
   public static void export(Model net, long[] inputShape, Path out, ExportOptions options) {
-    export(net, Map.of(), inputShape, out, options);
+    export(net, quantizersOf(net), inputShape, out, options);
+  }
+
+  /**
+   * The export parameters of a network's enabled, quantizing quantizers (a disabled quantizer, or one
+   * only calibrating, passes its input through and gets no Q/DQ pair), by name.
+   *
+   * @param net the network
+   * @return the parameters, in the network's quantizer order
+   * @throws IllegalArgumentException if one cannot be exported (see {@link QdqParams#of})
+   */
+  public static Map<String, QdqParams> quantizersOf(Model net) {
+    Map<String, QdqParams> out = new LinkedHashMap<>();
+    Quantizers.of(net).forEach((name, q) -> {
+      if (q.isEnabled() && q.isQuantEnabled()) {
+        out.put(name, QdqParams.of(name, q));
+      }
+    });
+    return out;
   }
 
   /**

@@ -32,36 +32,31 @@ final class PoolingExporter implements LayerExporter {
       if (pool3.getDataFormat() != Convolution3D.DataFormat.NCDHW) {
         throw new IllegalArgumentException(step.describe() + ": only NCDHW data is exported");
       }
-      return window(ctx, step, x, pool3.getPoolingType(), pool3.getConvolutionMode(), pool3.getKernelSize(),
-          pool3.getStride(), pool3.getPadding(), pool3.getDilation(), 3, 2, false);
+      return window(ctx, step, x, pool3.getPoolingType(), pool3.getConvolutionMode(), ConvGeometry.Window.of(
+          pool3.getKernelSize(), pool3.getStride(), pool3.getPadding(), pool3.getDilation(), 3), 2, false);
     }
     SubsamplingLayer pool = (SubsamplingLayer) step.conf();
     boolean oneD = pool instanceof Subsampling1DLayer;
     if (!oneD && pool.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
       throw new IllegalArgumentException(step.describe() + ": only NCHW data is exported, got " + pool.getCnn2dDataFormat());
     }
-    return window(ctx, step, x, pool.getPoolingType(), pool.getConvolutionMode(), pool.getKernelSize(),
-        pool.getStride(), pool.getPadding(), pool.getDilation(), oneD ? 1 : 2, pool.getPnorm(),
-        pool.isAvgPoolIncludePadInDivisor());
+    return window(ctx, step, x, pool.getPoolingType(), pool.getConvolutionMode(), ConvGeometry.Window.of(
+        pool.getKernelSize(), pool.getStride(), pool.getPadding(), pool.getDilation(), oneD ? 1 : 2),
+        pool.getPnorm(), pool.isAvgPoolIncludePadInDivisor());
   }
 
   private static String window(ExportContext ctx, LayerStep step, String x, PoolingType type, ConvolutionMode mode,
-      int[] kernelSize, int[] strideSize, int[] padding, int[] dilationSize, int n, int pnorm, boolean includePad) {
-    int[] kernel = ConvolutionExporter.head(kernelSize, n);
-    int[] stride = ConvolutionExporter.head(strideSize, n);
-    int[] dilation = ConvolutionExporter.head(dilationSize, n);
-    long[] pads =
-        ConvGeometry.forward(mode, kernel, stride, ConvolutionExporter.head(padding, n), dilation,
-            ConvGeometry.spatial(step.inputType()),
-            ConvGeometry.spatial(step.conf().getOutputType(-1, step.inputType())));
-    boolean dilated = Arrays.stream(dilation).anyMatch(d -> d != 1);
+      ConvGeometry.Window win, int pnorm, boolean includePad) {
+    long[] pads = ConvGeometry.forward(mode, win, ConvGeometry.spatial(step.inputType()),
+        ConvGeometry.spatial(step.conf().getOutputType(-1, step.inputType())));
+    boolean dilated = win.dilated();
     List<AttributeProto> attrs = new ArrayList<>();
     String op;
     switch (type) {
       case MAX -> {
         op = "MaxPool";
         if (dilated) {
-          attrs.add(OnnxGraph.ints("dilations", ConvGeometry.longs(dilation)));
+          attrs.add(OnnxGraph.ints("dilations", ConvGeometry.longs(win.dilation())));
         }
       }
       case AVG -> {
@@ -77,9 +72,9 @@ final class PoolingExporter implements LayerExporter {
     if (dilated && type != PoolingType.MAX) {
       throw new IllegalArgumentException(step.describe() + ": dilated " + type + " pooling is not exported");
     }
-    attrs.add(OnnxGraph.ints("kernel_shape", ConvGeometry.longs(kernel)));
+    attrs.add(OnnxGraph.ints("kernel_shape", ConvGeometry.longs(win.kernel())));
     attrs.add(OnnxGraph.ints("pads", pads));
-    attrs.add(OnnxGraph.ints("strides", ConvGeometry.longs(stride)));
+    attrs.add(OnnxGraph.ints("strides", ConvGeometry.longs(win.stride())));
     return ctx.node(step.name(), op, List.of(x), attrs.toArray(AttributeProto[]::new));
   }
 
