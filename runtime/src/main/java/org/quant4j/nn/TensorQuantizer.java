@@ -34,6 +34,10 @@ import org.quant4j.text.TorchTensorFormat;
  *   <li>Dynamic amax (no amax set) is {@code max|x|} over the dims not in the axis, times
  *       {@code scaleAmax}. Negative axes are normalised (the reference's dynamic path silently goes per
  *       tensor for them; quant4j keeps the channel, as its calibrators do).
+ *   <li>An E4M3 descriptor ({@code num_bits=(4, 3)}) fake-quantizes through
+ *       {@link TensorQuant#fakeTensorQuantE4M3} with the same amax rules (per tensor); its max bound is
+ *       448, its step size {@code amax / 448}, and the STE backward is unchanged. With learnAmax it
+ *       uses the learned amax (the reference's E4M3 branch reads the buffer or dynamic amax instead).
  *   <li>{@code learnAmax} quantizes {@code clip(x)} with {@code amax = max(-clipMin, clipMax)}; the
  *       {@link Clip}'s bound gradients accumulate in {@link #backward}.
  *   <li>{@link #loadCalibAmax()} copies the calibrator's amax: later {@code collect} calls do not
@@ -175,6 +179,9 @@ public final class TensorQuantizer implements UnaryOperator<INDArray> {
           calibrator.collect(x);
         }
       }
+      if (descriptor.isE4M3()) {
+        return TensorQuant.fakeTensorQuantE4M3Into(x, amaxFor(x), out);
+      }
       return TensorQuant.fakeTensorQuantInto(x, amaxFor(x), descriptor.numBits(),
           descriptor.unsigned(), descriptor.narrowRange(), out);
     }
@@ -193,6 +200,9 @@ public final class TensorQuantizer implements UnaryOperator<INDArray> {
       a = learnedAmax();
     } else {
       a = amaxFor(in);
+    }
+    if (descriptor.isE4M3()) {
+      return TensorQuant.fakeTensorQuantE4M3(q, a);
     }
     if (descriptor.fakeQuant()) {
       return TensorQuant.fakeTensorQuant(
@@ -578,12 +588,12 @@ public final class TensorQuantizer implements UnaryOperator<INDArray> {
   }
 
   /**
-   * The largest quantized value, {@code 2^(numBits - 1 + unsigned) - 1}.
+   * The largest quantized value, {@code 2^(numBits - 1 + unsigned) - 1}, or 448 for E4M3.
    *
    * @return the max bound
    */
   public float maxBound() {
-    return descriptor.grid().maxBound();
+    return descriptor.maxBound();
   }
 
   /**
@@ -636,7 +646,7 @@ public final class TensorQuantizer implements UnaryOperator<INDArray> {
       return "disabled";
     }
     StringBuilder s = new StringBuilder();
-    s.append(descriptor.unsigned() ? "unsigned " : "").append(descriptor.numBits()).append("bit");
+    s.append(descriptor.unsigned() ? "unsigned " : "").append(descriptor.bitsText()).append("bit");
     s.append(descriptor.narrowRange() ? " narrow" : "");
     s.append(descriptor.fakeQuant() ? " fake" : "");
     s.append(descriptor.isPerTensor() ? " per-tensor" : " axis=" + descriptor.axisRepr());

@@ -33,6 +33,15 @@ import org.quant4j.text.PythonFloats;
  * {@link #toString()}, {@link #toMap()} and {@link #toYaml()} reproduce the reference's {@code str},
  * {@code dict()} and {@code to_yaml()}; like them, the map and the YAML leave out {@code narrowRange}
  * and {@code calibMethod}.
+ *
+ * <p><b>FP8 E4M3.</b> {@code builder().numBits(4, 3)} (the reference's {@code num_bits=(4, 3)}) or,
+ * equivalently, {@code builder().format(QuantFormat.E4M3)} describes fake quantization onto the E4M3
+ * grid after scaling by {@code 448 / amax} ({@link TensorQuant#fakeTensorQuantE4M3}). In a map or YAML
+ * it is {@code num_bits: [4, 3]}. Such a descriptor prints {@code (4, 3)bit}, reports
+ * {@link #numBits()} 8 (the storage width) and {@link #format()} {@link QuantFormat#E4M3}, and has no
+ * integer {@link #grid()}. As in the reference's FP8 path, amax is per tensor: an E4M3 descriptor with
+ * an axis, {@code unsigned}, {@code narrowRange} or {@code fakeQuant(false)} is rejected with an
+ * IllegalArgumentException.
  */
 public final class QuantDescriptor {
 
@@ -79,6 +88,7 @@ public final class QuantDescriptor {
       builder().numBits(8).axis(1).build();
 
   private final int numBits;
+  private final QuantFormat format;
   private final String name;
   private final boolean fakeQuant;
   private final int[] axis;
@@ -92,6 +102,9 @@ public final class QuantDescriptor {
   private final boolean narrowRange;
 
   private QuantDescriptor(Builder b) {
+    if (b.format == QuantFormat.E4M3) {
+      checkE4M3(b);
+    }
     if (b.numBits < 0 || b.numBits > QuantGrid.MAX_BITS) {
       throw new IllegalArgumentException(
           "numBits must be in [0, " + QuantGrid.MAX_BITS + "], got " + b.numBits);
@@ -120,7 +133,8 @@ public final class QuantDescriptor {
                 + " values");
       }
     }
-    this.numBits = b.numBits;
+    this.numBits = b.format == QuantFormat.E4M3 ? E4M3_STORAGE_BITS : b.numBits;
+    this.format = b.format;
     this.name = b.name;
     this.fakeQuant = b.fakeQuant;
     this.axis = b.axis.clone();
@@ -132,6 +146,25 @@ public final class QuantDescriptor {
     this.calibMethod = b.calibMethod;
     this.unsigned = b.unsigned;
     this.narrowRange = b.narrowRange;
+  }
+
+  /** The storage width {@link #numBits()} reports for an E4M3 descriptor. */
+  private static final int E4M3_STORAGE_BITS = 8;
+
+  private static void checkE4M3(Builder b) {
+    String what = null;
+    if (b.axis.length > 0) {
+      what = "axis=" + axisText(b.axis, b.axisIsTuple) + " (E4M3 amax is per tensor; use no axis)";
+    } else if (b.unsigned) {
+      what = "unsigned=true (E4M3 is signed)";
+    } else if (b.narrowRange) {
+      what = "narrowRange=true (E4M3 has no integer range)";
+    } else if (!b.fakeQuant) {
+      what = "fakeQuant=false (E4M3 supports fake quantization only)";
+    }
+    if (what != null) {
+      throw new IllegalArgumentException("an E4M3 (num_bits=(4, 3)) descriptor cannot have " + what);
+    }
   }
 
   /**
@@ -152,6 +185,7 @@ public final class QuantDescriptor {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.numBits = numBits;
+    b.format = format;
     b.name = name;
     b.fakeQuant = fakeQuant;
     b.axis = axis.clone();
@@ -169,10 +203,38 @@ public final class QuantDescriptor {
   /**
    * The bit width.
    *
-   * @return numBits, 0 to 16
+   * @return numBits, 0 to 16; 8 for an E4M3 descriptor
    */
   public int numBits() {
     return numBits;
+  }
+
+  /**
+   * The number format: an integer grid or FP8 E4M3.
+   *
+   * @return the format
+   */
+  public QuantFormat format() {
+    return format;
+  }
+
+  /**
+   * Whether this descriptor quantizes to FP8 E4M3 ({@code num_bits=(4, 3)}).
+   *
+   * @return true for {@link QuantFormat#E4M3}
+   */
+  public boolean isE4M3() {
+    return format == QuantFormat.E4M3;
+  }
+
+  /**
+   * The largest quantized magnitude: {@code 2^(numBits - 1 + unsigned) - 1}, or 448 for E4M3 (the
+   * reference's {@code maxbound}).
+   *
+   * @return the max bound
+   */
+  public float maxBound() {
+    return isE4M3() ? E4M3.MAX : grid().maxBound();
   }
 
   /**
@@ -309,8 +371,12 @@ public final class QuantDescriptor {
    * The integer grid of this descriptor.
    *
    * @return {@code new QuantGrid(numBits, unsigned, narrowRange)}
+   * @throws IllegalStateException for an E4M3 descriptor, which has no integer grid
    */
   public QuantGrid grid() {
+    if (isE4M3()) {
+      throw new IllegalStateException("an E4M3 (num_bits=(4, 3)) descriptor has no integer grid");
+    }
     return new QuantGrid(numBits, unsigned, narrowRange);
   }
 
@@ -325,7 +391,7 @@ public final class QuantDescriptor {
    */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("num_bits", numBits);
+    m.put("num_bits", isE4M3() ? List.of(4, 3) : (Object) numBits);
     m.put("name", name);
     if (!fakeQuant) {
       m.put("fake_quant", false);
@@ -352,12 +418,14 @@ public final class QuantDescriptor {
    * The reference's {@code to_yaml()}: PyYAML block style with sorted keys, e.g.
    * {@code "axis:\n- 0\n- 1\nname: null\nnum_bits: 8\n"}. An int axis is written as a plain int
    * ({@code axis: 0}; the reference raises a TypeError there), so every descriptor can be written and
-   * read back equal.
+   * read back equal. An E4M3 descriptor writes {@code num_bits: !!python/tuple} as the reference does
+   * (which its {@code safe_load} cannot read; {@link #fromYaml} can).
    *
    * @return the YAML text
    */
   public String toYaml() {
-    return PyYaml.dump(toMap());
+    String yaml = PyYaml.dump(toMap());
+    return isE4M3() ? yaml.replace("num_bits:\n", "num_bits: !!python/tuple\n") : yaml;
   }
 
   /**
@@ -382,7 +450,6 @@ public final class QuantDescriptor {
    * @param kwargs the keyword arguments
    * @return the descriptor
    * @throws IllegalArgumentException for an unknown key or a value of the wrong type or range
-   * @throws UnsupportedOperationException for {@code num_bits = (4, 3)} (FP8 E4M3 is a later feature)
    */
   public static QuantDescriptor fromMap(Map<String, ?> kwargs) {
     List<String> unknown = new ArrayList<>();
@@ -399,17 +466,16 @@ public final class QuantDescriptor {
     if (kwargs.containsKey("num_bits")) {
       Object nb = kwargs.get("num_bits");
       if (nb instanceof List<?> pair) {
-        if (pair.size() == 2 && isInt(pair.get(0), 4) && isInt(pair.get(1), 3)) {
-          throw new UnsupportedOperationException(
-              "num_bits=(4, 3) (FP8 E4M3) is not supported yet");
+        if (pair.size() != 2 || !isInt(pair.get(0)) || !isInt(pair.get(1))) {
+          throw new IllegalArgumentException(
+              "num_bits must be a non-negative integer or (4, 3), got " + pair);
         }
-        throw new IllegalArgumentException(
-            "num_bits must be a non-negative integer or (4, 3), got " + pair);
-      }
-      if (!(nb instanceof Integer || nb instanceof Long)) {
+        b.numBits(((Number) pair.get(0)).intValue(), ((Number) pair.get(1)).intValue());
+      } else if (!(nb instanceof Integer || nb instanceof Long)) {
         throw new IllegalArgumentException("num_bits must be an integer, got " + describe(nb));
+      } else {
+        b.numBits(((Number) nb).intValue());
       }
-      b.numBits(((Number) nb).intValue());
     }
     if (kwargs.containsKey("name")) {
       Object n = kwargs.get("name");
@@ -486,7 +552,7 @@ public final class QuantDescriptor {
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder(name != null ? name + ": " : "QuantDescriptor");
-    s.append('(').append(unsigned ? "unsigned " : "").append(numBits).append("bit");
+    s.append('(').append(unsigned ? "unsigned " : "").append(bitsText()).append("bit");
     s.append(fakeQuant ? " fake" : " real");
     s.append(" axis=").append(axis.length == 0 ? " per-tensor" : axisText(axis, axisIsTuple));
     if (amax != null) {
@@ -499,6 +565,15 @@ public final class QuantDescriptor {
       s.append(" scale_amax=").append(PythonFloats.repr(scaleAmax));
     }
     return s.append(')').toString();
+  }
+
+  /**
+   * The bit width as the reference prints it: {@code 8}, or {@code (4, 3)} for E4M3.
+   *
+   * @return the text
+   */
+  public String bitsText() {
+    return isE4M3() ? "(4, 3)" : Integer.toString(numBits);
   }
 
   /**
@@ -517,6 +592,7 @@ public final class QuantDescriptor {
       return false;
     }
     return numBits == d.numBits
+        && format == d.format
         && fakeQuant == d.fakeQuant
         && axisIsTuple == d.axisIsTuple
         && learnAmax == d.learnAmax
@@ -537,7 +613,7 @@ public final class QuantDescriptor {
    */
   @Override
   public int hashCode() {
-    int h = Objects.hash(numBits, name, fakeQuant, axisIsTuple, learnAmax, scaleAmax, calibMethod,
+    int h = Objects.hash(numBits, format, name, fakeQuant, axisIsTuple, learnAmax, scaleAmax, calibMethod,
         unsigned, narrowRange);
     h = 31 * h + Arrays.hashCode(axis);
     h = 31 * h + Arrays.hashCode(amax);
@@ -606,8 +682,8 @@ public final class QuantDescriptor {
     }
   }
 
-  private static boolean isInt(Object o, int v) {
-    return (o instanceof Integer || o instanceof Long) && ((Number) o).intValue() == v;
+  private static boolean isInt(Object o) {
+    return o instanceof Integer || o instanceof Long;
   }
 
   private static boolean bool(Map<String, ?> m, String key, boolean dflt) {
@@ -628,6 +704,7 @@ public final class QuantDescriptor {
   /** Builds a {@link QuantDescriptor}; every setter returns this builder. */
   public static final class Builder {
     private int numBits = 8;
+    private QuantFormat format = QuantFormat.INT;
     private String name;
     private boolean fakeQuant = true;
     private int[] axis = new int[0];
@@ -650,6 +727,44 @@ public final class QuantDescriptor {
      */
     public Builder numBits(int numBits) {
       this.numBits = numBits;
+      this.format = QuantFormat.INT;
+      return this;
+    }
+
+    /**
+     * Sets a floating-point format by its exponent and mantissa bits, as the reference's
+     * {@code num_bits=(4, 3)}: only (4, 3), FP8 E4M3, exists.
+     *
+     * @param exponentBits 4
+     * @param mantissaBits 3
+     * @return this builder
+     * @throws IllegalArgumentException for any other pair
+     */
+    public Builder numBits(int exponentBits, int mantissaBits) {
+      if (exponentBits != 4 || mantissaBits != 3) {
+        throw new IllegalArgumentException("num_bits as (exponent, mantissa) bits must be (4, 3) (FP8 E4M3), got ("
+            + exponentBits + ", " + mantissaBits + ")");
+      }
+      return format(QuantFormat.E4M3);
+    }
+
+    /**
+     * Sets the number format. {@link QuantFormat#E4M3} is the same as {@code numBits(4, 3)};
+     * {@link QuantFormat#INT} keeps the integer bit width set by {@link #numBits(int)} (default 8).
+     *
+     * @param format the format
+     * @return this builder
+     * @throws IllegalArgumentException if format is null
+     */
+    public Builder format(QuantFormat format) {
+      if (format == null) {
+        throw new IllegalArgumentException("format must be one of " + Arrays.toString(QuantFormat.values())
+            + ", got null");
+      }
+      this.format = format;
+      if (format == QuantFormat.E4M3) {
+        this.numBits = E4M3_STORAGE_BITS;
+      }
       return this;
     }
 
@@ -846,7 +961,8 @@ public final class QuantDescriptor {
      * Builds the descriptor.
      *
      * @return the descriptor
-     * @throws IllegalArgumentException for numBits outside [0, 16], an axis with learnAmax, a
+     * @throws IllegalArgumentException for numBits outside [0, 16], an E4M3 format with an axis,
+     *     unsigned, narrowRange or real quantization, an axis with learnAmax, a
      *     calibMethod other than "max"/"histogram", or an amax whose shape does not fit its values
      */
     public QuantDescriptor build() {

@@ -90,6 +90,51 @@ public final class TensorQuant {
   public static INDArray fakeTensorQuantInto(INDArray x, INDArray amax, int numBits, boolean unsigned,
       boolean narrowRange, INDArray out) {
     Call call = Call.of(x, amax, numBits, unsigned, narrowRange);
+    requireSameShapeAndType(x, out);
+    call.run(x, out, true);
+    return out;
+  }
+
+  /**
+   * Fake-quantizes onto the FP8 E4M3 grid, per tensor: the reference's {@code scaled_e4m3(x, amax, 4, 3)}
+   * with {@code y = E4M3.round(x * s) / s}, {@code s = 448 / amax} in float32, and
+   * {@code |x| < 2^-24} giving 0 (see {@link E4M3FakeQuant} for every edge case; an amax at or below
+   * 2^-24 gives zeros, as on the integer grid). float32 host arrays take a one-pass Vector API kernel;
+   * other types are computed in float32 and rounded back to x's type. The STE backward is
+   * {@link #fakeTensorQuantBackward} with the same amax.
+   *
+   * @param x the input, a floating tensor
+   * @param amax the per-tensor absolute maximum (maps to 448): one element, non-negative
+   * @return a new array of x's shape and data type
+   * @throws IllegalArgumentException if an argument is null, x is not floating, or amax has more than
+   *     one element or is negative
+   */
+  public static INDArray fakeTensorQuantE4M3(INDArray x, INDArray amax) {
+    float a = E4M3FakeQuant.amaxValue(x, amax);
+    INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape(), 'c');
+    E4M3FakeQuant.run(x, a, out);
+    return out;
+  }
+
+  /**
+   * {@link #fakeTensorQuantE4M3} writing into a given array, allocating nothing on the float32 host
+   * path.
+   *
+   * @param x the input
+   * @param amax the per-tensor absolute maximum, one element
+   * @param out the destination, x's shape and data type; may be x itself
+   * @return {@code out}
+   * @throws IllegalArgumentException as {@link #fakeTensorQuantE4M3}, or if out is null or differs
+   *     from x in shape or data type
+   */
+  public static INDArray fakeTensorQuantE4M3Into(INDArray x, INDArray amax, INDArray out) {
+    float a = E4M3FakeQuant.amaxValue(x, amax);
+    requireSameShapeAndType(x, out);
+    E4M3FakeQuant.run(x, a, out);
+    return out;
+  }
+
+  private static void requireSameShapeAndType(INDArray x, INDArray out) {
     if (out == null) {
       throw new IllegalArgumentException("out must be an array of x's shape and type, got null");
     }
@@ -97,8 +142,6 @@ public final class TensorQuant {
       throw new IllegalArgumentException("out must have x's shape " + Arrays.toString(x.shape()) + " and type "
           + x.dataType() + ", got " + Arrays.toString(out.shape()) + " " + out.dataType());
     }
-    call.run(x, out, true);
-    return out;
   }
 
   /**

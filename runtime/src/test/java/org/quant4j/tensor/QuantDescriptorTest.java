@@ -73,13 +73,14 @@ class QuantDescriptorTest {
         assertThrows(IllegalArgumentException.class, () -> QuantDescriptor.fromMap(kwargs), id);
         continue;
       }
-      if (c.get("fields").get("num_bits").isArray()) {
-        assertThrows(UnsupportedOperationException.class, () -> QuantDescriptor.fromMap(kwargs), id);
-        continue;
-      }
       QuantDescriptor d = QuantDescriptor.fromMap(kwargs);
       JsonNode f = c.get("fields");
-      assertEquals(f.get("num_bits").asInt(), d.numBits(), id);
+      if (f.get("num_bits").isArray()) {
+        assertEquals(QuantFormat.E4M3, d.format(), id);
+        assertEquals("(4, 3)", d.bitsText(), id);
+      } else {
+        assertEquals(f.get("num_bits").asInt(), d.numBits(), id);
+      }
       assertEquals(f.get("fake_quant").asBoolean(), d.fakeQuant(), id);
       assertEquals(f.get("learn_amax").asBoolean(), d.learnAmax(), id);
       assertEquals(f.get("unsigned").asBoolean(), d.unsigned(), id);
@@ -106,7 +107,7 @@ class QuantDescriptorTest {
       }
       checked++;
     }
-    assertEquals(12, checked);
+    assertEquals(13, checked);
   }
 
   @Test
