@@ -217,6 +217,19 @@ class OnnxQdqExportTest {
   }
 
   @Test
+  void exportOptionsRejectBadValuesNamingThem() {
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ExportOptions.builder().opset(9))
+        .getMessage().contains("opset"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ExportOptions.builder().outputNames("y", "y"))
+        .getMessage().contains("outputNames"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ExportOptions.builder().inputName(""))
+        .getMessage().contains("inputName"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> OnnxExport.toBytes(lstmNet(), Map.of(), new long[] {1, 0, 5}, ExportOptions.defaults()))
+        .getMessage().contains("inputShape"));
+  }
+
+  @Test
   void dynamicBatchRunsAtAnotherBatchSizeWithTheGivenNames() throws Exception {
     MultiLayerNetwork net = convNet();
     ExportOptions options = ExportOptions.builder().dynamicBatch(true).inputName("pixels").outputNames("probs").build();
