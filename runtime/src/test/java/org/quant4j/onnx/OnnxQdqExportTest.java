@@ -34,6 +34,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.quant4j.nn.TensorQuantizer;
+import org.quant4j.tensor.QuantDescriptor;
 import org.quant4j.tensor.TensorQuant;
 
 /**
@@ -192,6 +194,18 @@ class OnnxQdqExportTest {
           () -> OnnxExport.toBytes(net, Map.of(q.name(), q), shape, ExportOptions.defaults()));
       assertTrue(e.getMessage().contains(q.name()), e.getMessage());
     }
+  }
+
+  @Test
+  void fp8AndRealQuantQuantizersAreRefusedByName() {
+    for (QuantDescriptor d : List.of(QuantDescriptor.builder().numBits(4, 3).amax(1f).build(),
+        QuantDescriptor.builder().fakeQuant(false).amax(1f).build())) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> QdqParams.of("fc._input_quantizer", new TensorQuantizer(d)));
+      assertTrue(e.getMessage().contains("fc._input_quantizer"), e.getMessage());
+    }
+    assertEquals(8, QdqParams.of("fc._input_quantizer",
+        new TensorQuantizer(QuantDescriptor.builder().amax(1f).build())).numBits());
   }
 
   @Test
