@@ -5,7 +5,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$root"
-mvn -B -q ${MAVEN_OFFLINE:-} -pl benchmarks -am -DskipTests install >/dev/null
+# One reactor build: the class path then points at this checkout's runtime, never at a jar installed
+# in the local repository (which another checkout may have overwritten).
 cp_file="$here/target/classpath.txt"
-mvn -B -q ${MAVEN_OFFLINE:-} -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+mvn -B -q ${MAVEN_OFFLINE:-} -pl benchmarks -am -DskipTests package dependency:build-classpath \
+  -Dmdep.outputFile="$cp_file" >/dev/null
 java --add-modules=jdk.incubator.vector -cp "$here/target/classes:$(cat "$cp_file")" org.openjdk.jmh.Main "$@"

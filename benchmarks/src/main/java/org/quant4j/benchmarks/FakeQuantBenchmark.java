@@ -120,6 +120,20 @@ public class FakeQuantBenchmark {
     return TensorQuant.fakeTensorQuantInto(x, amaxAxis0, 8, false, true, out);
   }
 
+  /** Real quantization per tensor (integers and scale), allocating the result (closed at once). */
+  @Benchmark
+  public void tensorQuantPerTensorAllocating(Blackhole bh) {
+    INDArray r = TensorQuant.tensorQuant(x, amax).values();
+    bh.consume(r);
+    r.close();
+  }
+
+  /** {@code max(|x|)} over everything, the dynamic per-tensor amax (reference: 34.5 ms). */
+  @Benchmark
+  public INDArray reduceAmaxPerTensor() {
+    return TensorQuant.reduceAmax(x, null, true);
+  }
+
   /** Fake quant per channel along the last axis (amax [65536]) into a preallocated array. */
   @Benchmark
   public INDArray fakeQuantPerChannelLastAxisInto() {

@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import org.bytedeco.javacpp.BytePointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Where an INDArray's elements live, and a direct view of them for the Vector API kernels: whether the
@@ -27,8 +26,7 @@ final class HostMemory {
    * @return true for host memory
    */
   static boolean isHost(INDArray a) {
-    return Nd4j.getEnvironment().isCPU() && a.data().addressPointer() != null
-        && a.data().addressPointer().address() != 0;
+    return ComputeBackend.isHostMemory() && a.data() != null && a.data().addressPointer() != null;
   }
 
   /**
@@ -78,7 +76,7 @@ final class HostMemory {
     if (n == 0) {
       return out;
     }
-    if (!Nd4j.getEnvironment().isCPU()) {
+    if (!ComputeBackend.isHostMemory()) {
       return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
     }
     if (a.dataType() == DataType.FLOAT) {
@@ -107,7 +105,7 @@ final class HostMemory {
    * @return its values
    */
   static float[] floats(INDArray a) {
-    if (!Nd4j.getEnvironment().isCPU()) {
+    if (!ComputeBackend.isHostMemory()) {
       return a.dup('c').data().asFloat();
     }
     INDArray f = isCContiguous(a) ? a : a.dup('c');
