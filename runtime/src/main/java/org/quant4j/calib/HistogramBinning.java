@@ -2,8 +2,8 @@ package org.quant4j.calib;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -11,17 +11,24 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * One-pass kernels over the absolute values of a float32 buffer: their range, and their counts per
  * bin the way {@code torch.histc} and {@code np.histogram} assign them. Every value is read as
- * {@code |x|}; with {@code skipZeros} exact zeros are left out. No allocation per element.
+ * {@code |x|}; with {@code skipZeros} exact zeros are left out. No allocation per element; large
+ * inputs are scanned in one part per processor, whose results are combined exactly.
  */
 final class HistogramBinning {
 
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-  private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
   private static final int L = F.length();
   /** Interleaved counters per bin, so consecutive increments rarely hit the same counter. */
   private static final int WAYS = 4;
   /** torch.histc accumulates float32 counts: a bin stops growing at 2^24. */
   private static final int FLOAT_COUNT_LIMIT = 1 << 24;
+  private static final float TWO_23 = 8388608f;
+  private static final int MANTISSA = (1 << 23) - 1;
+  private static final int EXACT_FLOAT_INDEX = 1 << 22;
+  /** Scans below this many values run on the calling thread. */
+  private static final int PARALLEL_THRESHOLD = 1 << 20;
+  private static final int THREADS = Math.max(1,
+      Integer.getInteger("quant4j.kernel.threads", Runtime.getRuntime().availableProcessors()));
 
   private HistogramBinning() {}
 
@@ -43,12 +50,22 @@ final class HistogramBinning {
    * @return the range; max is NaN when any value is NaN
    */
   static Range range(ByteBuffer v, int n, boolean skipZeros) {
+    return parts(n).mapToObj(p -> rangeOf(v, from(n, p), to(n, p), skipZeros))
+        .reduce(HistogramBinning::combine).orElseThrow();
+  }
+
+  private static Range combine(Range a, Range b) {
+    float max = (a.max() != a.max() || b.max() != b.max()) ? Float.NaN : Math.max(a.max(), b.max());
+    return new Range(Math.min(a.min(), b.min()), max, a.kept() + b.kept());
+  }
+
+  private static Range rangeOf(ByteBuffer v, int from, int to, boolean skipZeros) {
     FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
     FloatVector vmin = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
     FloatVector inf = vmin;
     long zeros = 0;
-    int i = 0;
-    int upper = F.loopBound(n);
+    int i = from;
+    int upper = from + F.loopBound(to - from);
     for (; i < upper; i += L) {
       FloatVector a = FloatVector.fromByteBuffer(F, v, 4 * i, ByteOrder.nativeOrder()).abs();
       vmax = vmax.max(a);
@@ -62,7 +79,7 @@ final class HistogramBinning {
     }
     float max = vmax.reduceLanes(VectorOperators.MAX);
     float min = vmin.reduceLanes(VectorOperators.MIN);
-    for (; i < n; i++) {
+    for (; i < to; i++) {
       float a = Math.abs(v.getFloat(4 * i));
       max = Math.max(max, a);
       if (skipZeros && a == 0f) {
@@ -71,7 +88,7 @@ final class HistogramBinning {
         min = Math.min(min, a);
       }
     }
-    return new Range(min, max, n - zeros);
+    return new Range(min, max, to - from - zeros);
   }
 
   /**
@@ -89,37 +106,8 @@ final class HistogramBinning {
    * @return the float32 counts
    */
   static float[] torchHistc(ByteBuffer v, int n, float lo, float hi, int nbins, boolean skipZeros) {
-    int[] ways = new int[(nbins + 1) * WAYS];
-    int sentinel = nbins;
-    float width = hi - lo;
-    float bins = (float) nbins;
-    int[] idx = new int[L];
-    int i = 0;
-    int upper = F.loopBound(n);
-    FloatVector zero = FloatVector.zero(F);
-    for (; i < upper; i += L) {
-      FloatVector a = FloatVector.fromByteBuffer(F, v, 4 * i, ByteOrder.nativeOrder()).abs();
-      FloatVector f = a.sub(lo).div(width).mul(bins).max(zero).min(bins);
-      IntVector b = (IntVector) f.convertShape(VectorOperators.F2I, I, 0);
-      b = b.min(nbins - 1);
-      VectorMask<Float> out = a.compare(VectorOperators.LT, lo).or(a.compare(VectorOperators.GT, hi));
-      if (skipZeros) {
-        out = out.or(a.compare(VectorOperators.EQ, 0f));
-      }
-      b = b.blend(sentinel, out.cast(I));
-      b.intoArray(idx, 0);
-      for (int j = 0; j < L; j++) {
-        ways[idx[j] * WAYS + (j & (WAYS - 1))]++;
-      }
-    }
-    for (; i < n; i++) {
-      float a = Math.abs(v.getFloat(4 * i));
-      if (!(a >= lo && a <= hi) || (skipZeros && a == 0f)) {
-        continue;
-      }
-      int pos = (int) (((a - lo) / width) * bins);
-      ways[Math.min(pos, nbins - 1) * WAYS]++;
-    }
+    int[] ways = parts(n).mapToObj(p -> histcWays(v, from(n, p), to(n, p), lo, hi, nbins, skipZeros))
+        .reduce(HistogramBinning::sum).orElseThrow();
     float[] counts = new float[nbins];
     for (int b = 0; b < nbins; b++) {
       int c = 0;
@@ -129,6 +117,78 @@ final class HistogramBinning {
       counts[b] = Math.min(c, FLOAT_COUNT_LIMIT);
     }
     return counts;
+  }
+
+  private static int[] sum(int[] a, int[] b) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] += b[i];
+    }
+    return a;
+  }
+
+  /** The per-bin counters, WAYS per bin plus a sentinel bin, of values [from, to). */
+  private static int[] histcWays(ByteBuffer v, int from, int to, float lo, float hi, int nbins,
+      boolean skipZeros) {
+    int[] ways = new int[(nbins + 1) * WAYS];
+    int sentinel = nbins;
+    float width = hi - lo;
+    float bins = (float) nbins;
+    int[] idx = new int[L];
+    int i = from;
+    int upper = from + F.loopBound(to - from);
+    if (nbins >= EXACT_FLOAT_INDEX) {
+      upper = from; // the float index trick below needs bin numbers below 2^22
+    }
+    FloatVector zero = FloatVector.zero(F);
+    float last = nbins - 1;
+    for (; i < upper; i += L) {
+      FloatVector a = FloatVector.fromByteBuffer(F, v, 4 * i, ByteOrder.nativeOrder()).abs();
+      FloatVector f = a.sub(lo).div(width).mul(bins).max(zero).min(last);
+      // floor(f) as a float: round to nearest by the 2^23 trick, minus one where that rounded up
+      FloatVector r = f.add(TWO_23).sub(TWO_23);
+      r = r.sub(1f, r.compare(VectorOperators.GT, f));
+      VectorMask<Float> out = a.compare(VectorOperators.LT, lo).or(a.compare(VectorOperators.GT, hi));
+      if (skipZeros) {
+        out = out.or(a.compare(VectorOperators.EQ, 0f));
+      }
+      r = r.blend(sentinel, out);
+      // an integer-valued float in [0, 2^22] plus 2^23 holds that integer in its mantissa bits
+      r.add(TWO_23).reinterpretAsInts().and(MANTISSA).intoArray(idx, 0);
+      for (int j = 0; j < L; j++) {
+        ways[idx[j] * WAYS + (j & (WAYS - 1))]++;
+      }
+    }
+    for (; i < to; i++) {
+      float a = Math.abs(v.getFloat(4 * i));
+      if (!(a >= lo && a <= hi) || (skipZeros && a == 0f)) {
+        continue;
+      }
+      int pos = (int) (((a - lo) / width) * bins);
+      ways[Math.min(pos, nbins - 1) * WAYS]++;
+    }
+    return ways;
+  }
+
+  /**
+   * The parts a scan of n values is split into: one per available processor for large inputs (each
+   * part's result is combined afterwards, so the split never changes a result), else one.
+   */
+  private static IntStream parts(int n) {
+    int parts = partCount(n);
+    IntStream s = IntStream.range(0, parts);
+    return parts > 1 ? s.parallel() : s;
+  }
+
+  private static int partCount(int n) {
+    return (int) Math.max(1, Math.min(THREADS, n / PARALLEL_THRESHOLD));
+  }
+
+  private static int from(int n, int part) {
+    return (int) ((long) n * part / partCount(n)) & ~(L - 1);
+  }
+
+  private static int to(int n, int part) {
+    return part == partCount(n) - 1 ? n : from(n, part + 1);
   }
 
   /**

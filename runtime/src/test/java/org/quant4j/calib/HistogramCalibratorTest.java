@@ -110,6 +110,29 @@ class HistogramCalibratorTest {
   }
 
   @Test
+  void largeInputsSplitAcrossThreadsAreBinnedExactlyByTheHistcFormula() {
+    int n = (1 << 21) + 13;
+    float[] v = new float[n];
+    java.util.Random r = new java.util.Random(7);
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (r.nextGaussian() * 3);
+    }
+    v[n - 1] = 0f;
+    HistogramCalibrator c = HistogramCalibrator.builder().numBins(1000).build();
+    c.collect(Nd4j.createFromArray(v));
+    float hi = 0f;
+    for (float x : v) {
+      hi = Math.max(hi, Math.abs(x));
+    }
+    float[] want = new float[1000];
+    for (float x : v) {
+      int pos = (int) ((Math.abs(x) / hi) * 1000f);
+      want[Math.min(pos, 999)]++;
+    }
+    assertArrayEquals(want, c.histogram().data().asFloat());
+  }
+
+  @Test
   void negativeValuesAreHistogrammedByMagnitude() {
     HistogramCalibrator c = HistogramCalibrator.builder().numBins(4).build();
     INDArray x = Nd4j.createFromArray(-3f, 1f, 2f, -0.5f);
