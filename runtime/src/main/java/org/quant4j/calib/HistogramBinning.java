@@ -99,14 +99,18 @@ final class HistogramBinning {
    *
    * @param v native-order float32 values
    * @param n how many
+   * @param range the values' range from {@link #range} (lets the scan skip range checks)
    * @param lo the low end of the range (float32)
    * @param hi the high end, greater than lo
    * @param nbins the number of bins
    * @param skipZeros whether zeros are left out
    * @return the float32 counts
    */
-  static float[] torchHistc(ByteBuffer v, int n, float lo, float hi, int nbins, boolean skipZeros) {
-    int[] ways = parts(n).mapToObj(p -> histcWays(v, from(n, p), to(n, p), lo, hi, nbins, skipZeros))
+  static float[] torchHistc(ByteBuffer v, int n, Range range, float lo, float hi, int nbins,
+      boolean skipZeros) {
+    boolean inRange = !skipZeros && range.min() >= lo && range.max() <= hi;
+    int[] ways = parts(n)
+        .mapToObj(p -> histcWays(v, from(n, p), to(n, p), lo, hi, nbins, skipZeros, inRange))
         .reduce(HistogramBinning::sum).orElseThrow();
     float[] counts = new float[nbins];
     for (int b = 0; b < nbins; b++) {
@@ -128,7 +132,7 @@ final class HistogramBinning {
 
   /** The per-bin counters, WAYS per bin plus a sentinel bin, of values [from, to). */
   private static int[] histcWays(ByteBuffer v, int from, int to, float lo, float hi, int nbins,
-      boolean skipZeros) {
+      boolean skipZeros, boolean inRange) {
     int[] ways = new int[(nbins + 1) * WAYS];
     int sentinel = nbins;
     float width = hi - lo;
@@ -147,11 +151,13 @@ final class HistogramBinning {
       // floor(f) as a float: round to nearest by the 2^23 trick, minus one where that rounded up
       FloatVector r = f.add(TWO_23).sub(TWO_23);
       r = r.sub(1f, r.compare(VectorOperators.GT, f));
-      VectorMask<Float> out = a.compare(VectorOperators.LT, lo).or(a.compare(VectorOperators.GT, hi));
-      if (skipZeros) {
-        out = out.or(a.compare(VectorOperators.EQ, 0f));
+      if (!inRange) {
+        VectorMask<Float> out = a.compare(VectorOperators.LT, lo).or(a.compare(VectorOperators.GT, hi));
+        if (skipZeros) {
+          out = out.or(a.compare(VectorOperators.EQ, 0f));
+        }
+        r = r.blend(sentinel, out);
       }
-      r = r.blend(sentinel, out);
       // an integer-valued float in [0, 2^22] plus 2^23 holds that integer in its mantissa bits
       r.add(TWO_23).reinterpretAsInts().and(MANTISSA).intoArray(idx, 0);
       for (int j = 0; j < L; j++) {

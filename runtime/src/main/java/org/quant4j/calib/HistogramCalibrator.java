@@ -274,7 +274,7 @@ public final class HistogramCalibrator extends Calibrator {
       lo -= 1;
       hi += 1;
     }
-    return HistogramBinning.torchHistc(v, n, lo, hi, bins, skipZeros);
+    return HistogramBinning.torchHistc(v, n, r, lo, hi, bins, skipZeros);
   }
 
   private void collectNumpy(ByteBuffer v, int n, HistogramBinning.Range r) {
