@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Quant4jCommand.Version.class,
     description = "Fake quantization, calibration, QAT and QDQ ONNX export for DL4J.",
-    subcommands = {DemoCommand.class, ConformanceCommand.class, ExportCommand.class})
+    subcommands = {DemoCommand.class, CalibrateCommand.class, ExportCommand.class, ReportCommand.class,
+        ConformanceCommand.class})
 public final class Quant4jCommand implements Runnable {
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,52 @@
+package org.quant4j.examples.demo;
+
+import org.quant4j.dl4j.QuantConfig;
+import org.quant4j.dl4j.QuantSpec;
+
+/**
+ * A demo configuration: weight bits and input (activation) bits. Weights are quantized per output
+ * channel with max calibration, inputs per tensor with the given calibrator, all signed and narrow
+ * (the reference's default descriptors with other bit widths).
+ */
+public enum QuantSetting {
+  /** 8-bit weights, 8-bit inputs. */
+  W8A8(8, 8),
+  /** 4-bit weights, 8-bit inputs. */
+  W4A8(4, 8),
+  /** 4-bit weights, 4-bit inputs. */
+  W4A4(4, 4);
+
+  private final int weightBits;
+  private final int inputBits;
+
+  QuantSetting(int weightBits, int inputBits) {
+    this.weightBits = weightBits;
+    this.inputBits = inputBits;
+  }
+
+  /** @return the weight bit width */
+  public int weightBits() {
+    return weightBits;
+  }
+
+  /** @return the input bit width */
+  public int inputBits() {
+    return inputBits;
+  }
+
+  /** @return "w8a8", "w4a8" or "w4a4" */
+  public String label() {
+    return "w" + weightBits + "a" + inputBits;
+  }
+
+  /**
+   * @param inputCalibMethod "histogram" or "max", the input quantizers' calibrator
+   * @return the quant4j configuration of this setting
+   */
+  public QuantConfig config(String inputCalibMethod) {
+    return QuantConfig.builder()
+        .input(new QuantSpec(inputBits, null, null, inputCalibMethod, null, null, null, null, null))
+        .weight(new QuantSpec(weightBits, null, null, "max", true, null, null, null, null))
+        .build();
+  }
+}

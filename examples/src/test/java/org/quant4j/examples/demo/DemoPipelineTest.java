@@ -1,0 +1,70 @@
+package org.quant4j.examples.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.quant4j.cli.DemoRequest;
+import org.quant4j.examples.data.DigitsFixture;
+import org.quant4j.examples.data.TrainTest;
+
+/**
+ * The whole demo on a slice of the bundled scikit-learn digits: training, PTQ with every method at every
+ * setting, QAT, ONNX export checked in ONNX Runtime, and the report (costs skipped: they are timings).
+ */
+class DemoPipelineTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void runsEveryStepAndWritesTheReportTheOnnxModelAndTheTables() throws Exception {
+    TrainTest digits = DigitsFixture.load();
+    TrainTest slice = new TrainTest("digits slice", digits.train().subset(0, 320), digits.test().subset(0, 100));
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    DemoRequest request = new DemoRequest("digits", dir.resolve("data"), dir.resolve("out"), 42, 0, false);
+
+    DemoResult r = new DemoPipeline(request, new PrintStream(console, true, StandardCharsets.UTF_8)).run(slice);
+
+    assertEquals(20, r.top1().size(), r.top1().keySet().toString());
+    for (String setting : List.of("w8a8", "w4a8", "w4a4")) {
+      for (String method : List.of("max", "pct 99.9", "pct 99.99", "mse", "entropy")) {
+        assertTrue(r.top1().containsKey(setting + " " + method), setting + " " + method);
+      }
+      assertTrue(r.top1().containsKey("qat " + setting));
+    }
+    assertTrue(r.top1().get("fp32") > 30, "FP32 learned something: " + r.top1().get("fp32"));
+    assertTrue(r.onnx().top1Agreement() > 0.9, "ONNX Runtime agrees with DL4J: " + r.onnx());
+    assertTrue(r.costs().isEmpty(), "--cost-pairs 0 skips the costs");
+    assertTrue(Files.isRegularFile(r.onnxModel()));
+    assertTrue(Files.isRegularFile(r.amaxFile()));
+
+    String html = Files.readString(r.report());
+    for (String layer : List.of("conv1", "pool1", "conv2", "pool2", "fc1", "fc2", "fc3")) {
+      assertTrue(html.contains(layer + "._input_quantizer"), layer);
+    }
+    for (String layer : List.of("conv1", "conv2", "fc1", "fc2", "fc3")) {
+      assertTrue(html.contains(layer + "._weight_quantizer"), layer);
+    }
+    try (Stream<Path> files = Files.list(r.report().getParent())) {
+      List<Path> pngs = files.filter(p -> p.toString().endsWith(".png")).toList();
+      assertEquals(12, pngs.size());
+      for (Path png : pngs) {
+        assertNotNull(ImageIO.read(png.toFile()), png + " decodes");
+      }
+    }
+    String printed = console.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("Top-1 on the digits slice test set"), printed);
+    assertTrue(printed.contains(r.report().toAbsolutePath().toString()), "prints where the report went");
+    assertTrue(Files.isRegularFile(dir.resolve("data/models/lenet5-digits-fp32-seed42.zip")), "FP32 model cached");
+  }
+}
