@@ -96,7 +96,7 @@ public final class OnnxExportReplayer implements KindReplayer {
   }
 
   /** The reference network as a DL4J ComputationGraph, exported with the given amax at an opset. */
-  private static byte[] exportNet(JsonNode file, JsonNode amax, int opset) {
+  static byte[] exportNet(JsonNode file, JsonNode amax, int opset) {
     JsonNode params = file.get("params");
     INDArray conv1W = GoldenTensors.decode(params.get("conv1.weight"));
     INDArray conv2W = GoldenTensors.decode(params.get("conv2.weight"));
@@ -140,7 +140,7 @@ public final class OnnxExportReplayer implements KindReplayer {
   }
 
   /** One quantizer as the input quantizer of an identity layer. */
-  private static byte[] exportSingle(JsonNode single) {
+  static byte[] exportSingle(JsonNode single) {
     JsonNode kwargs = single.has("descriptor_kwargs") ? single.get("descriptor_kwargs") : null;
     INDArray amax = single.has("amax") ? GoldenTensors.decode(single.get("amax"))
         : kwargs != null && kwargs.has("amax") ? Nd4j.scalar(DataType.FLOAT, kwargs.get("amax").floatValue()) : null;
