@@ -60,6 +60,7 @@ public final class ConformanceRunner {
     all.add(new TensorQuantizerReplayer());
     all.add(new GradientsReplayer());
     all.add(new OnnxExportReplayer());
+    all.add(new ModulesReplayer());
     all.add(new CalibHistSmallReplayer());
     return new ConformanceRunner(all);
   }
