@@ -41,7 +41,7 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "the .onnx file to write")
   private Path out;
 
-  @Option(names = "--opset", defaultValue = "13", description = "10 (per-tensor quantizers only) to 17; default ${DEFAULT-VALUE}")
+  @Option(names = "--opset", defaultValue = "13", description = "10 (per-tensor quantizers only) to 19 (19 for FP8 E4M3 quantizers); default ${DEFAULT-VALUE}")
   private int opset;
 
   @Option(names = "--dynamic-batch", description = "make dimension 0 the symbolic 'batch'")

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.quant4j.tensor.QuantDescriptor;
+import org.quant4j.tensor.QuantFormat;
 
 /**
  * How {@link QuantModules#initialize(QuantConfig)} (and the agent) quantize a DL4J network: a default
@@ -30,6 +31,7 @@ import org.quant4j.tensor.QuantDescriptor;
  * overrides:                      # later entries win; name is a glob over quantizer names
  *   - {name: "layer0.*", num_bits: 8}
  *   - {name: "*_input_quantizer", enable: false}
+ *   - {name: "fc*", num_bits: [4, 3]}   # FP8 E4M3 (per tensor, weights included)
  * }</pre>
  *
  * <p>Instances are immutable; build them with {@link #builder()} or read them with {@link #load(Path)}
@@ -184,7 +186,8 @@ public final class QuantConfig {
         spec = spec.overlay(o.spec());
       }
     }
-    boolean perChannel = role.isWeight() && (spec.perChannel() == null || spec.perChannel());
+    boolean perChannel = role.isWeight()
+        && (spec.perChannel() == null ? !spec.isE4M3() : spec.perChannel());
     QuantDescriptor.Builder b = QuantDescriptor.QUANT_DESC_8BIT_PER_TENSOR.toBuilder();
     spec.applyTo(b);
     b.axis(perChannel ? channelAxes : new int[0]);
@@ -294,8 +297,9 @@ public final class QuantConfig {
         throw new IllegalArgumentException(where + ".amax must be a number or a list, got " + a);
       }
     }
+    boolean e4m3 = n.has("num_bits") && isE4M3(n.get("num_bits"), where + ".num_bits");
     return new QuantSpec(
-        n.has("num_bits") ? integer(n.get("num_bits"), where + ".num_bits") : null,
+        n.has("num_bits") && !e4m3 ? integer(n.get("num_bits"), where + ".num_bits") : null,
         n.has("unsigned") ? bool(n.get("unsigned"), where + ".unsigned") : null,
         n.has("narrow_range") ? bool(n.get("narrow_range"), where + ".narrow_range") : null,
         n.has("calib_method") ? n.get("calib_method").asText() : null,
@@ -303,7 +307,20 @@ public final class QuantConfig {
         amax,
         n.has("learn_amax") ? bool(n.get("learn_amax"), where + ".learn_amax") : null,
         n.has("scale_amax") ? (float) number(n.get("scale_amax"), where + ".scale_amax") : null,
-        n.has("enable") ? bool(n.get("enable"), where + ".enable") : null);
+        n.has("enable") ? bool(n.get("enable"), where + ".enable") : null,
+        e4m3 ? QuantFormat.E4M3 : null);
+  }
+
+  /** Whether num_bits is the pair [4, 3] (FP8 E4M3); another list is an error. */
+  private static boolean isE4M3(JsonNode n, String key) {
+    if (!n.isArray()) {
+      return false;
+    }
+    if (n.size() == 2 && n.get(0).isIntegralNumber() && n.get(0).intValue() == 4
+        && n.get(1).isIntegralNumber() && n.get(1).intValue() == 3) {
+      return true;
+    }
+    throw new IllegalArgumentException(key + " must be an integer or [4, 3] (FP8 E4M3), got " + n);
   }
 
   private static boolean bool(JsonNode n, String key) {

@@ -3,6 +3,7 @@ package org.quant4j.dl4j;
 import java.util.Arrays;
 import java.util.Objects;
 import org.quant4j.tensor.QuantDescriptor;
+import org.quant4j.tensor.QuantFormat;
 
 /**
  * A partial quantizer description used by {@link QuantConfig} overrides: every field is optional, and
@@ -11,7 +12,9 @@ import org.quant4j.tensor.QuantDescriptor;
  * <p>The file keys (YAML or JSON) are the reference descriptor's keyword names: {@code num_bits},
  * {@code unsigned}, {@code narrow_range}, {@code calib_method}, {@code amax}, {@code learn_amax},
  * {@code scale_amax}, plus {@code per_channel} (weights: amax per output channel, on the layer map's
- * axes) and {@code enable} ({@code false} creates the quantizer disabled).
+ * axes) and {@code enable} ({@code false} creates the quantizer disabled). {@code num_bits: [4, 3]} asks
+ * for FP8 E4M3 ({@link QuantFormat#E4M3}), as the reference's {@code num_bits=(4, 3)}; an E4M3 weight
+ * is per tensor unless {@code per_channel: true} is set, which the descriptor then rejects.
  *
  * @param numBits the bit width, or null
  * @param unsigned whether the grid is unsigned, or null
@@ -22,6 +25,7 @@ import org.quant4j.tensor.QuantDescriptor;
  * @param learnAmax whether amax is learned (per-tensor only), or null
  * @param scaleAmax a factor applied to amax, or null
  * @param enable false to create the quantizer disabled, or null
+ * @param format {@link QuantFormat#E4M3} for FP8 (then numBits is null), or null for the integer grid
  */
 public record QuantSpec(
     Integer numBits,
@@ -32,10 +36,11 @@ public record QuantSpec(
     float[] amax,
     Boolean learnAmax,
     Float scaleAmax,
-    Boolean enable) {
+    Boolean enable,
+    QuantFormat format) {
 
   /** The spec that changes nothing. */
-  public static final QuantSpec EMPTY = new QuantSpec(null, null, null, null, null, null, null, null, null);
+  public static final QuantSpec EMPTY = new QuantSpec(null, null, null, null, null, null, null, null, null, null);
 
   /**
    * Checks the values that are set.
@@ -65,7 +70,7 @@ public record QuantSpec(
    * @return the spec
    */
   public static QuantSpec enable(boolean enable) {
-    return new QuantSpec(null, null, null, null, null, null, null, null, enable);
+    return new QuantSpec(null, null, null, null, null, null, null, null, enable, null);
   }
 
   /**
@@ -75,7 +80,25 @@ public record QuantSpec(
    * @return the spec
    */
   public static QuantSpec numBits(int numBits) {
-    return new QuantSpec(numBits, null, null, null, null, null, null, null, null);
+    return new QuantSpec(numBits, null, null, null, null, null, null, null, null, null);
+  }
+
+  /**
+   * A spec with only the FP8 E4M3 format set ({@code num_bits: [4, 3]}).
+   *
+   * @return the spec
+   */
+  public static QuantSpec e4m3() {
+    return new QuantSpec(null, null, null, null, null, null, null, null, null, QuantFormat.E4M3);
+  }
+
+  /**
+   * Whether this spec asks for FP8 E4M3.
+   *
+   * @return true when the format is {@link QuantFormat#E4M3}
+   */
+  public boolean isE4M3() {
+    return format == QuantFormat.E4M3;
   }
 
   /**
@@ -85,8 +108,10 @@ public record QuantSpec(
    * @return the merged spec
    */
   public QuantSpec overlay(QuantSpec over) {
+    // num_bits and the format are one setting: an override of either replaces both.
+    boolean overBits = over.numBits != null || over.format != null;
     return new QuantSpec(
-        pick(over.numBits, numBits),
+        overBits ? over.numBits : numBits,
         pick(over.unsigned, unsigned),
         pick(over.narrowRange, narrowRange),
         pick(over.calibMethod, calibMethod),
@@ -94,7 +119,8 @@ public record QuantSpec(
         over.amax != null ? over.amax : amax,
         pick(over.learnAmax, learnAmax),
         pick(over.scaleAmax, scaleAmax),
-        pick(over.enable, enable));
+        pick(over.enable, enable),
+        overBits ? over.format : format);
   }
 
   private static <T> T pick(T preferred, T fallback) {
@@ -111,6 +137,9 @@ public record QuantSpec(
   QuantDescriptor.Builder applyTo(QuantDescriptor.Builder builder) {
     if (numBits != null) {
       builder.numBits(numBits);
+    }
+    if (format != null) {
+      builder.format(format);
     }
     if (unsigned != null) {
       builder.unsigned(unsigned);
@@ -148,13 +177,14 @@ public record QuantSpec(
         && Arrays.equals(amax, s.amax)
         && Objects.equals(learnAmax, s.learnAmax)
         && Objects.equals(scaleAmax, s.scaleAmax)
-        && Objects.equals(enable, s.enable);
+        && Objects.equals(enable, s.enable)
+        && format == s.format;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(numBits, unsigned, narrowRange, calibMethod, perChannel, Arrays.hashCode(amax),
-        learnAmax, scaleAmax, enable);
+        learnAmax, scaleAmax, enable, format);
   }
 
   @Override
@@ -162,6 +192,6 @@ public record QuantSpec(
     return "QuantSpec[numBits=" + numBits + ", unsigned=" + unsigned + ", narrowRange=" + narrowRange
         + ", calibMethod=" + calibMethod + ", perChannel=" + perChannel + ", amax="
         + Arrays.toString(amax) + ", learnAmax=" + learnAmax + ", scaleAmax=" + scaleAmax
-        + ", enable=" + enable + "]";
+        + ", enable=" + enable + ", format=" + format + "]";
   }
 }

@@ -15,8 +15,12 @@ public final class ExportOptions {
   /** The lowest opset with QuantizeLinear/DequantizeLinear. */
   public static final int MIN_OPSET = 10;
 
-  /** The highest opset this exporter writes; later ones change operators it emits (e.g. ReduceSum). */
-  public static final int MAX_OPSET = 17;
+  /**
+   * The highest opset this exporter writes: 19, the first with FP8 QuantizeLinear/DequantizeLinear.
+   * The operators it emits keep their form from 13 to 19 (opset 18's change of the Reduce operators
+   * other than ReduceSum does not touch it).
+   */
+  public static final int MAX_OPSET = 19;
 
   /** The default opset, the reference's. */
   public static final int DEFAULT_OPSET = 13;
@@ -66,7 +70,7 @@ public final class ExportOptions {
   /**
    * The default-domain opset version.
    *
-   * @return 10 to 17
+   * @return 10 to 19
    */
   public int opset() {
     return opset;
@@ -118,7 +122,7 @@ public final class ExportOptions {
     /**
      * Sets the opset.
      *
-     * @param opset 10 to 17
+     * @param opset 10 to 19
      * @return this builder
      * @throws IllegalArgumentException if outside that range
      */

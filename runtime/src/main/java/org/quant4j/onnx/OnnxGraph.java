@@ -173,7 +173,10 @@ final class OnnxGraph {
     if (opset == 11) {
       return 6;
     }
-    return opset <= 14 ? 7 : 8;
+    if (opset <= 14) {
+      return 7;
+    }
+    return opset <= 18 ? 8 : 9;
   }
 
   private String uniqueNodeName(String scope, String opType) {

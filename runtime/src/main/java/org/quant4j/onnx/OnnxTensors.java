@@ -78,8 +78,26 @@ final class OnnxTensors {
         new byte[Math.toIntExact(count)]);
   }
 
+  /**
+   * A 0-dim FLOAT8E4M3FN zero point of 0 (ONNX {@code TensorProto.DataType} 17, which the protobuf
+   * classes shipped with ND4J predate, so it is written by number).
+   *
+   * @param name the tensor name
+   * @return the tensor
+   */
+  static TensorProto float8E4M3ZeroPoint(String name) {
+    return tensor(name, FLOAT8E4M3FN, new long[0], new byte[1]);
+  }
+
+  /** ONNX's data type number of FLOAT8E4M3FN. */
+  static final int FLOAT8E4M3FN = 17;
+
   private static TensorProto tensor(String name, TensorProto.DataType type, long[] shape, byte[] raw) {
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
+    return tensor(name, type.getNumber(), shape, raw);
+  }
+
+  private static TensorProto tensor(String name, int type, long[] shape, byte[] raw) {
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type);
     for (long d : shape) {
       t.addDims(d);
     }

@@ -11,7 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * export ({@code golden/onnx_export.json}): a {@code Constant} zero point (int8 0, or uint8 0 when
  * unsigned), a {@code Constant} scale ({@code amax/127}, or {@code amax/255}), then Q and DQ reading
  * both. Per-tensor scale and zero point are 0-dim; per-channel ones are 1-D with an {@code axis}
- * attribute on both nodes, which needs opset 13.
+ * attribute on both nodes, which needs opset 13. An FP8 E4M3 quantizer gets a 0-dim
+ * {@code FLOAT8E4M3FN} zero point of 0 and scale {@code amax/448}, which needs opset 19.
  */
 final class QdqInserter {
 
@@ -110,13 +111,20 @@ final class QdqInserter {
           "quantizer " + q.name() + " is per-channel (ONNX axis " + axis + "), which opset " + opset
               + " cannot express: QuantizeLinear gained its axis attribute in opset 13; export with opset 13");
     }
+    if (q.isE4M3() && opset < QdqParams.FP8_MIN_OPSET) {
+      throw new IllegalArgumentException(
+          "quantizer " + q.name() + " is FP8 E4M3, which opset " + opset + " cannot express: QuantizeLinear takes a"
+              + " FLOAT8E4M3FN zero point from opset " + QdqParams.FP8_MIN_OPSET + "; export with opset "
+              + QdqParams.FP8_MIN_OPSET);
+    }
     String scope = q.name().replace('.', '/');
     long[] shape = axis >= 0 ? new long[] {amax.length} : new long[0];
     float[] scales = new float[amax.length];
     for (int i = 0; i < amax.length; i++) {
       scales[i] = q.scaleOf(amax[i]);
     }
-    String zeroPoint = graph.constant(scope, OnnxTensors.zeroPoint("", q.unsigned(), shape));
+    String zeroPoint = graph.constant(scope, q.isE4M3()
+        ? OnnxTensors.float8E4M3ZeroPoint("") : OnnxTensors.zeroPoint("", q.unsigned(), shape));
     String scale = graph.constant(scope, OnnxTensors.floats("", shape, scales));
     List<String> inputs = List.of(tensor, scale, zeroPoint);
     String quantized =

@@ -3,7 +3,9 @@ package org.quant4j.onnx;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.quant4j.nn.TensorQuantizer;
+import org.quant4j.tensor.E4M3;
 import org.quant4j.tensor.QuantDescriptor;
+import org.quant4j.tensor.QuantFormat;
 import org.quant4j.tensor.QuantGrid;
 
 /**
@@ -13,14 +15,23 @@ import org.quant4j.tensor.QuantGrid;
  * quantizer clamps to [-127, 127] (the reference raises the same refusal, with a message that wrongly
  * says "unsigned").
  *
+ * <p>An FP8 E4M3 quantizer ({@code format} {@link QuantFormat#E4M3}, per tensor) exports as a
+ * QuantizeLinear/DequantizeLinear pair with a {@code FLOAT8E4M3FN} zero point of 0 and scale
+ * {@code amax / 448}, which needs opset 19.
+ *
  * @param name the quantizer's name, e.g. {@code conv1._weight_quantizer}
  * @param numBits its bit width
  * @param unsigned whether its grid is [0, 255]
  * @param narrowRange whether a signed grid is [-127, 127]
  * @param amax its amax (any shape that broadcasts against the tensor it quantizes), or null when it
  *     has none (dynamic)
+ * @param format the number format: the integer grid or FP8 E4M3
  */
-public record QdqParams(String name, int numBits, boolean unsigned, boolean narrowRange, INDArray amax) {
+public record QdqParams(String name, int numBits, boolean unsigned, boolean narrowRange, INDArray amax,
+    QuantFormat format) {
+
+  /** The opset whose QuantizeLinear/DequantizeLinear take FLOAT8E4M3FN zero points. */
+  public static final int FP8_MIN_OPSET = 19;
 
   /**
    * Checks the name; the rest is checked by {@link #requireExportable()} when the export meets it.
@@ -31,6 +42,31 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("name must be a quantizer name, got '" + name + "'");
     }
+    if (format == null) {
+      throw new IllegalArgumentException("format of quantizer " + name + " must be INT or E4M3, got null");
+    }
+  }
+
+  /**
+   * The parameters of an integer-grid quantizer.
+   *
+   * @param name the quantizer's name
+   * @param numBits its bit width
+   * @param unsigned whether its grid is [0, 255]
+   * @param narrowRange whether a signed grid is [-127, 127]
+   * @param amax its amax, or null
+   */
+  public QdqParams(String name, int numBits, boolean unsigned, boolean narrowRange, INDArray amax) {
+    this(name, numBits, unsigned, narrowRange, amax, QuantFormat.INT);
+  }
+
+  /**
+   * Whether this quantizer is FP8 E4M3.
+   *
+   * @return true for {@link QuantFormat#E4M3}
+   */
+  public boolean isE4M3() {
+    return format == QuantFormat.E4M3;
   }
 
   /**
@@ -58,7 +94,7 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
       throw new IllegalArgumentException(
           "quantizer " + name + " has a pre-quantization scale, which the ONNX export does not write");
     }
-    return new QdqParams(name, d.numBits(), d.unsigned(), d.narrowRange(), q.amax());
+    return new QdqParams(name, d.numBits(), d.unsigned(), d.narrowRange(), q.amax(), d.format());
   }
 
   /**
@@ -72,6 +108,13 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
       throw new IllegalArgumentException(
           "quantizer " + name + " has no amax: ONNX export requires every enabled quantizer to be calibrated;"
               + " calibrate and load amax before exporting");
+    }
+    if (isE4M3()) {
+      if (!perTensor()) {
+        throw new IllegalArgumentException("quantizer " + name + " is FP8 E4M3 with an amax of shape "
+            + java.util.Arrays.toString(amax.shape()) + ": E4M3 export supports a per-tensor amax only");
+      }
+      return;
     }
     if (numBits != 8) {
       throw new IllegalArgumentException(
@@ -94,14 +137,16 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
   }
 
   /**
-   * The ONNX scale of one amax value: {@code amax / 127} (or {@code / 255} unsigned) in float32, with a
+   * The ONNX scale of one amax value: {@code amax / 127} (or {@code / 255} unsigned, {@code / 448} for
+   * E4M3) in float32, with a
    * scale of 0 replaced by 1, as the reference's symbolic does.
    *
    * @param amaxValue an amax value
    * @return the scale
    */
   float scaleOf(float amaxValue) {
-    float scale = amaxValue / new QuantGrid(numBits, unsigned, false).maxBound();
+    float maxBound = isE4M3() ? E4M3.MAX : new QuantGrid(numBits, unsigned, false).maxBound();
+    float scale = amaxValue / maxBound;
     return scale == 0f ? 1f : scale;
   }
 
