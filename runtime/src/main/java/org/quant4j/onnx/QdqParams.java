@@ -75,17 +75,11 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
    * @param name the quantizer's name
    * @param q the quantizer
    * @return its parameters
-   * @throws IllegalArgumentException naming the quantizer when it is FP8 E4M3 (its descriptor reports a
-   *     storage width of 8, but its grid is not int8's), in real-quant mode (fakeQuant=false: its output
-   *     is integers, which no Q/DQ pair produces) or has a pre-quantization scale
+   * @throws IllegalArgumentException naming the quantizer when it is in real-quant mode (fakeQuant=false:
+   *     its output is integers, which no Q/DQ pair produces) or has a pre-quantization scale
    */
   public static QdqParams of(String name, TensorQuantizer q) {
     QuantDescriptor d = q.descriptor();
-    if (d.isE4M3()) {
-      throw new IllegalArgumentException(
-          "quantizer " + name + " is FP8 E4M3: the ONNX export writes int8/uint8 QuantizeLinear only (float8 Q/DQ"
-              + " needs opset 19)");
-    }
     if (!d.fakeQuant()) {
       throw new IllegalArgumentException(
           "quantizer " + name + " has fakeQuant=false: its output is the integer grid, which ONNX Q/DQ does not produce");

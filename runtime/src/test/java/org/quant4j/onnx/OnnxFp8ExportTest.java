@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
 import onnx.Onnx.TensorProto;
-import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -25,11 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.quant4j.calib.AmaxMethod;
-import org.quant4j.dl4j.Calibration;
 import org.quant4j.dl4j.QuantConfig;
 import org.quant4j.dl4j.QuantSpec;
 import org.quant4j.tensor.QuantFormat;
@@ -60,14 +55,7 @@ class OnnxFp8ExportTest {
       n.init();
       return n;
     });
-    Nd4j.getRandom().setSeed(5);
-    List<DataSet> batches = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      batches.add(new DataSet(Nd4j.randn(DataType.FLOAT, SHAPE), Nd4j.zeros(DataType.FLOAT, SHAPE[0], 3)));
-    }
-    Calibration.collectStats(net, new ListDataSetIterator<>(batches, 1), 3);
-    Calibration.computeAmax(net, AmaxMethod.MAX);
-    quantizers = OnnxExport.quantizersOf(net);
+    quantizers = OnnxQuantizedNetworkTest.maxCalibrate(net, SHAPE);
   }
 
   @Test

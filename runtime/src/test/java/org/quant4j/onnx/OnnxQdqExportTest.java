@@ -197,15 +197,15 @@ class OnnxQdqExportTest {
   }
 
   @Test
-  void fp8AndRealQuantQuantizersAreRefusedByName() {
-    for (QuantDescriptor d : List.of(QuantDescriptor.builder().numBits(4, 3).amax(1f).build(),
-        QuantDescriptor.builder().fakeQuant(false).amax(1f).build())) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> QdqParams.of("fc._input_quantizer", new TensorQuantizer(d)));
-      assertTrue(e.getMessage().contains("fc._input_quantizer"), e.getMessage());
-    }
+  void realQuantQuantizersAreRefusedByNameAndFp8OnesCarryTheirFormat() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> QdqParams.of("fc._input_quantizer",
+            new TensorQuantizer(QuantDescriptor.builder().fakeQuant(false).amax(1f).build())));
+    assertTrue(e.getMessage().contains("fc._input_quantizer"), e.getMessage());
     assertEquals(8, QdqParams.of("fc._input_quantizer",
         new TensorQuantizer(QuantDescriptor.builder().amax(1f).build())).numBits());
+    assertTrue(QdqParams.of("fc._input_quantizer",
+        new TensorQuantizer(QuantDescriptor.builder().numBits(4, 3).amax(1f).build())).isE4M3());
   }
 
   @Test

@@ -73,14 +73,7 @@ class OnnxQuantizedNetworkTest {
 
   /** Max-calibrates on random batches, then exports and compares; returns the max |DL4J - ORT|. */
   static double calibrateExportAndCompare(String label, Model net, long[] shape, String outputLayer) throws Exception {
-    Nd4j.getRandom().setSeed(5);
-    List<DataSet> batches = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      batches.add(new DataSet(Nd4j.randn(DataType.FLOAT, shape), Nd4j.zeros(DataType.FLOAT, shape[0], 3)));
-    }
-    Calibration.collectStats(net, new ListDataSetIterator<>(batches, 1), 3);
-    Calibration.computeAmax(net, AmaxMethod.MAX);
-    Map<String, QdqParams> quantizers = OnnxExport.quantizersOf(net);
+    Map<String, QdqParams> quantizers = maxCalibrate(net, shape);
     assertEquals(Quantizers.of(net).size(), quantizers.size());
     INDArray x = Nd4j.randn(DataType.FLOAT, shape);
     INDArray dl4j = net instanceof MultiLayerNetwork m ? m.output(x.dup()) : ((ComputationGraph) net).outputSingle(x.dup());
@@ -96,6 +89,18 @@ class OnnxQuantizedNetworkTest {
     INDArray ortFloat = OnnxRuntimeRunner.run(OnnxExport.toBytes(net, Map.of(), shape, ExportOptions.defaults()), "input", x);
     assertTrue(ortFloat.sub(ort).amaxNumber().doubleValue() > 100 * diff, "quantization must change the output");
     return diff;
+  }
+
+  /** Max-calibrates on three random normal batches of the shape; returns the export quantizers. */
+  static Map<String, QdqParams> maxCalibrate(Model net, long[] shape) {
+    Nd4j.getRandom().setSeed(5);
+    List<DataSet> batches = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      batches.add(new DataSet(Nd4j.randn(DataType.FLOAT, shape), Nd4j.zeros(DataType.FLOAT, shape[0], 3)));
+    }
+    Calibration.collectStats(net, new ListDataSetIterator<>(batches, 1), 3);
+    Calibration.computeAmax(net, AmaxMethod.MAX);
+    return OnnxExport.quantizersOf(net);
   }
 
   @Test
