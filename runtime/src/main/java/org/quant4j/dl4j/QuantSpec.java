@@ -58,6 +58,24 @@ public record QuantSpec(
     amax = amax == null ? null : amax.clone();
   }
 
+  /**
+   * A spec on the integer grid (no format set), for callers that predate the FP8 format.
+   *
+   * @param numBits the bit width, or null
+   * @param unsigned whether the grid is unsigned, or null
+   * @param narrowRange whether a signed grid is symmetric, or null
+   * @param calibMethod "max" or "histogram", or null
+   * @param perChannel whether a weight's amax is per output channel, or null
+   * @param amax a fixed amax, or null
+   * @param learnAmax whether amax is learned, or null
+   * @param scaleAmax a factor applied to amax, or null
+   * @param enable false to create the quantizer disabled, or null
+   */
+  public QuantSpec(Integer numBits, Boolean unsigned, Boolean narrowRange, String calibMethod, Boolean perChannel,
+      float[] amax, Boolean learnAmax, Float scaleAmax, Boolean enable) {
+    this(numBits, unsigned, narrowRange, calibMethod, perChannel, amax, learnAmax, scaleAmax, enable, null);
+  }
+
   @Override
   public float[] amax() {
     return amax == null ? null : amax.clone();
