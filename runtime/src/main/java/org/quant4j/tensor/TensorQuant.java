@@ -233,6 +233,13 @@ public final class TensorQuant {
     }
     ChannelLayout layout = ChannelLayout.of("amax", x.shape(), amax.shape());
     double[] a = QuantScales.values(amax);
+    float[] floatAmax = exactFloats(a);
+    if (floatAmax != null && gradOut.dataType() == DataType.FLOAT && VectorFakeQuantKernel.canRun(gradOut)
+        && VectorFakeQuantKernel.canRun(x) && KernelPath.selected() != KernelPath.ND4J_OPS) {
+      INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
+      StraightThroughKernel.run(gradOut, x, floatAmax, layout, out);
+      return out;
+    }
     double[] xs = ElementwiseFakeQuant.valuesOf(x);
     double[] g = ElementwiseFakeQuant.valuesOf(gradOut);
     double[] result = new double[xs.length];
@@ -241,6 +248,18 @@ public final class TensorQuant {
       return Nd4j.createUninitialized(gradOut.dataType(), gradOut.shape(), 'c');
     }
     return ElementwiseFakeQuant.arrayOf(result, gradOut.shape(), gradOut.dataType());
+  }
+
+  /** The values as float32 if float32 holds every one exactly (NaN included), else null. */
+  private static float[] exactFloats(double[] values) {
+    float[] f = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      f[i] = (float) values[i];
+      if (f[i] != values[i] && !Double.isNaN(values[i])) {
+        return null;
+      }
+    }
+    return f;
   }
 
   /**

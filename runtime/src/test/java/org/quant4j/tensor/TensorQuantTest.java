@@ -313,13 +313,31 @@ class TensorQuantTest {
     }
   }
 
-  @Test
-  void straightThroughGradientPassesWhereAbsXIsAtMostAmax() {
+  @ParameterizedTest
+  @EnumSource(KernelPath.class)
+  void straightThroughGradientPassesWhereAbsXIsAtMostAmax(KernelPath path) {
+    KernelPath.select(path);
     INDArray x = floats(new long[] {2, 4}, -1f, 1f, 1.01f, Float.NaN, 0.5f, -0.5f, 0.51f, -2f);
     INDArray amax = floats(new long[] {2, 1}, 1f, 0.5f);
     INDArray grad = floats(new long[] {2, 4}, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f);
     assertArrayEquals(new float[] {1f, 2f, 0f, 0f, 5f, 6f, 0f, 0f},
         TensorQuant.fakeTensorQuantBackward(grad, x, amax).data().asFloat());
+  }
+
+  @Test
+  void straightThroughKernelMatchesTheElementLoopBitForBit() {
+    float[] v = awkwardValues(4 * 50, 9, false);
+    float[] grads = awkwardValues(4 * 50, 10, false);
+    INDArray x = floats(new long[] {4, 50}, v);
+    INDArray g = floats(new long[] {4, 50}, grads);
+    for (INDArray amax : new INDArray[] {scalar(1.5f), floats(new long[] {4, 1}, 0f, 1f, 2f, Float.NaN),
+        Nd4j.rand(DataType.FLOAT, 50).muli(3)}) {
+      KernelPath.select(KernelPath.VECTOR);
+      INDArray vector = TensorQuant.fakeTensorQuantBackward(g, x, amax);
+      KernelPath.select(KernelPath.ND4J_OPS);
+      INDArray loop = TensorQuant.fakeTensorQuantBackward(g, x, amax);
+      assertArrayEquals(bits(loop), bits(vector), () -> "amax " + amax);
+    }
   }
 
   @Test

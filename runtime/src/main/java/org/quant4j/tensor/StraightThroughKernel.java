@@ -1,0 +1,107 @@
+package org.quant4j.tensor;
+
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The straight-through estimator of fake quantization over float32 host memory, on the Java Vector
+ * API: {@code grad_in = |x| <= amax ? grad_out : 0}, one pass over x and the gradient. NaN x compares
+ * false and gets 0, as the reference's {@code torch.where}. amax is compared in float32, so the caller
+ * passes only amax values that float32 holds exactly.
+ */
+final class StraightThroughKernel {
+
+  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  private static final int LANES = SPECIES.length();
+  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+  private StraightThroughKernel() {}
+
+  /**
+   * Masks the gradient.
+   *
+   * @param gradOut the output gradient, float32, for which {@link VectorFakeQuantKernel#canRun} holds
+   * @param x the forward input, same shape, for which {@link VectorFakeQuantKernel#canRun} holds
+   * @param amax per channel, exact float32 values
+   * @param layout how amax broadcasts against x
+   * @param out the result, same shape, for which {@link VectorFakeQuantKernel#canRun} holds
+   */
+  static void run(INDArray gradOut, INDArray x, float[] amax, ChannelLayout layout, INDArray out) {
+    long n = layout.length();
+    if (n == 0) {
+      return;
+    }
+    ByteBuffer g = HostMemory.bytes(gradOut);
+    ByteBuffer in = HostMemory.bytes(x);
+    ByteBuffer dst = HostMemory.bytes(out);
+    try {
+      ParallelRanges.forEach(n, (from, to) -> runRange(g, in, dst, from, to, amax, layout));
+    } finally {
+      Reference.reachabilityFence(gradOut);
+      Reference.reachabilityFence(x);
+      Reference.reachabilityFence(out);
+    }
+  }
+
+  private static void runRange(ByteBuffer g, ByteBuffer in, ByteBuffer out, long from, long to, float[] amax,
+      ChannelLayout layout) {
+    long len = layout.runLength();
+    boolean rows = layout.mode() == ChannelLayout.Mode.ROWS;
+    long run = from / len;
+    long pos = from;
+    while (pos < to) {
+      long runStart = run * len;
+      long runEnd = Math.min(runStart + len, to);
+      int c = layout.runChannel(run);
+      int start = (int) pos;
+      int count = (int) (runEnd - pos);
+      if (rows) {
+        rowRun(g, in, out, start, count, amax, c + (int) (pos - runStart));
+      } else {
+        blockRun(g, in, out, start, count, amax[c]);
+      }
+      pos = runEnd;
+      run++;
+    }
+  }
+
+  private static void blockRun(ByteBuffer g, ByteBuffer in, ByteBuffer out, int from, int len, float a) {
+    FloatVector va = FloatVector.broadcast(SPECIES, a);
+    FloatVector zero = FloatVector.zero(SPECIES);
+    int upper = from + SPECIES.loopBound(len);
+    int i = from;
+    for (; i < upper; i += LANES) {
+      int b = i * Float.BYTES;
+      FloatVector x = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER).abs();
+      FloatVector grad = FloatVector.fromByteBuffer(SPECIES, g, b, ORDER);
+      zero.blend(grad, x.compare(VectorOperators.LE, va)).intoByteBuffer(out, b, ORDER);
+    }
+    for (int end = from + len; i < end; i++) {
+      int b = i * Float.BYTES;
+      out.putFloat(b, Math.abs(in.getFloat(b)) <= a ? g.getFloat(b) : 0f);
+    }
+  }
+
+  private static void rowRun(ByteBuffer g, ByteBuffer in, ByteBuffer out, int from, int len, float[] amax,
+      int channel) {
+    FloatVector zero = FloatVector.zero(SPECIES);
+    int upper = SPECIES.loopBound(len);
+    int j = 0;
+    for (; j < upper; j += LANES) {
+      int b = (from + j) * Float.BYTES;
+      FloatVector x = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER).abs();
+      FloatVector grad = FloatVector.fromByteBuffer(SPECIES, g, b, ORDER);
+      FloatVector va = FloatVector.fromArray(SPECIES, amax, channel + j);
+      zero.blend(grad, x.compare(VectorOperators.LE, va)).intoByteBuffer(out, b, ORDER);
+    }
+    for (; j < len; j++) {
+      int b = (from + j) * Float.BYTES;
+      out.putFloat(b, Math.abs(in.getFloat(b)) <= amax[channel + j] ? g.getFloat(b) : 0f);
+    }
+  }
+}
