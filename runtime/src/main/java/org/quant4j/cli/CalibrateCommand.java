@@ -1,5 +1,6 @@
 package org.quant4j.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
@@ -31,6 +32,7 @@ final class CalibrateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Model net = inputs.calibrate();
+    Files.createDirectories(out.toAbsolutePath().getParent());
     QuantState.save(net, out);
     System.out.println("amax: " + out.toAbsolutePath());
     if (report != null) {
