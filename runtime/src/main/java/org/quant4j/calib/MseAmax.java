@@ -1,6 +1,7 @@
 package org.quant4j.calib;
 
 import org.quant4j.tensor.QuantGrid;
+import org.quant4j.tensor.TorchFloatSum;
 
 /**
  * The MSE amax of a histogram, as pytorch-quantization 2.2.1's {@code _compute_amax_mse}: with

@@ -2,6 +2,7 @@ package org.quant4j.nn;
 
 import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.quant4j.tensor.TorchFloatSum;
 
 /**
  * Clips a tensor to [clipValueMin, clipValueMax] with optionally learnable bounds: the Java
@@ -98,7 +99,7 @@ public final class Clip implements UnaryOperator<INDArray> {
       outsideMax[i] = g * (1f - maxMask);
     }
     INDArray gradIn = HostFloats.toArray(gi, gradOut);
-    return new ClipGradients(gradIn, TorchOrderSum.of(outsideMin), TorchOrderSum.of(outsideMax));
+    return new ClipGradients(gradIn, TorchFloatSum.of(outsideMin), TorchFloatSum.of(outsideMax));
   }
 
   /**

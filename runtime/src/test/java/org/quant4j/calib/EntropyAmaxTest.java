@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.quant4j.tensor.TorchFloatSum;
 
 class EntropyAmaxTest {
 

@@ -1,4 +1,4 @@
-package org.quant4j.calib;
+package org.quant4j.tensor;
 
 /**
  * {@code torch.sum} of a contiguous float32 vector exactly as torch 1.13 computes it on an AVX2 CPU
@@ -6,13 +6,17 @@ package org.quant4j.calib;
  * accumulation over 8-lane vectors, four interleaved rows of vectors summed in a four-level cascade
  * ({@code multi_row_sum}), then the leftover vectors, the row partials, the scalar tail and finally
  * the eight lanes in order. The reference's MSE calibration takes the mean of a float32 vector this
- * way, so reproducing the order reproduces its arg-min on near ties.
+ * way, and a {@code Clip}'s bound gradients are summed the same way, so reproducing the order
+ * reproduces the reference's float32 bits (and the MSE arg-min on near ties).
  */
-final class TorchFloatSum {
+public final class TorchFloatSum {
 
   private static final int LANES = 8;
   private static final int ROWS = 4;
   private static final int LEVELS = 4;
+
+  /** The size of the work space {@link #sum} needs. */
+  public static final int SCRATCH_FLOATS = LEVELS * ROWS * LANES;
 
   private TorchFloatSum() {}
 
@@ -24,7 +28,7 @@ final class TorchFloatSum {
    * @param scratch at least {@code LEVELS * ROWS * LANES = 128} floats of work space
    * @return the float32 sum
    */
-  static float sum(float[] a, int n, float[] scratch) {
+  public static float sum(float[] a, int n, float[] scratch) {
     int vecSize = n / LANES;
     int sizeIlp = vecSize / ROWS;
     float[] acc = scratch;
@@ -76,6 +80,16 @@ final class TorchFloatSum {
       total += acc[l];
     }
     return total;
+  }
+
+  /**
+   * Sums all of {@code values} in torch's order, with its own work space.
+   *
+   * @param values the values (not modified)
+   * @return the float32 sum
+   */
+  public static float of(float[] values) {
+    return sum(values, values.length, new float[SCRATCH_FLOATS]);
   }
 
   private static void addRow(float[] acc, int level, float[] a, int offset) {
