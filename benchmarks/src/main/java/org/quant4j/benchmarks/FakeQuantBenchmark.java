@@ -26,7 +26,8 @@ import org.quant4j.tensor.TensorQuant;
  * of the same bytes in the same run: {@code System.arraycopy} between two {@code float[]}, and
  * {@code assign} between two INDArrays. Per tensor through the allocation-free
  * {@code fakeTensorQuantInto} and the allocating {@code fakeTensorQuant} (against {@code x.dup()}), and
- * per channel along axis 0 ({@code amax [256, 1]}) and the last axis ({@code amax [65536]}).
+ * per channel along axis 0 ({@code amax [256, 1]}) and the last axis ({@code amax [65536]}); and FP8
+ * E4M3 per tensor ({@code fakeTensorQuantE4M3Into}).
  *
  * <p>The {@code path} parameter selects the kernel ({@link KernelPath}); the reference's figures are
  * in {@code ../shared/golden/timings.json} (fake quant per tensor: 110 ms).
@@ -112,6 +113,12 @@ public class FakeQuantBenchmark {
     INDArray r = TensorQuant.fakeTensorQuant(x, amax);
     bh.consume(r);
     r.close();
+  }
+
+  /** FP8 E4M3 fake quant per tensor (scale 448/amax) into a preallocated array (no allocation). */
+  @Benchmark
+  public INDArray fakeQuantE4M3PerTensorInto() {
+    return TensorQuant.fakeTensorQuantE4M3Into(x, amax, out);
   }
 
   /** Fake quant per channel along axis 0 (amax [256, 1]) into a preallocated array. */

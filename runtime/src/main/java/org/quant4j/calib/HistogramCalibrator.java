@@ -8,6 +8,7 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.quant4j.tensor.QuantFormat;
 
 /**
  * Collects a histogram of {@code |x|} and chooses amax from it by percentile, MSE or entropy: the Java
@@ -42,6 +43,7 @@ public final class HistogramCalibrator extends Calibrator {
   public static final double DEFAULT_PERCENTILE = 99.99;
 
   private final int configuredBins;
+  private final QuantFormat format;
   private final boolean skipZeros;
   private final boolean torchHist;
 
@@ -60,7 +62,11 @@ public final class HistogramCalibrator extends Calibrator {
     if (b.numBins < 1) {
       throw new IllegalArgumentException("numBins must be at least 1, got " + b.numBins);
     }
+    if (b.format == null) {
+      throw new IllegalArgumentException("format must be INT or E4M3, got null");
+    }
     this.configuredBins = b.numBins;
+    this.format = b.format;
     this.numBins = b.numBins;
     this.skipZeros = b.skipZeros;
     this.torchHist = b.torchHist;
@@ -409,7 +415,9 @@ public final class HistogramCalibrator extends Calibrator {
     requireData();
     return switch (method) {
       case PERCENTILE -> PercentileAmax.compute(counts, edges, percentile);
-      case MSE -> MseAmax.compute(counts, edges, grid(), stride, startBin);
+      case MSE -> format == QuantFormat.E4M3
+          ? MseAmax.computeE4M3(counts, edges, stride, startBin)
+          : MseAmax.compute(counts, edges, grid(), stride, startBin);
       default -> entropy(stride, startBin);
     };
   }
@@ -475,7 +483,7 @@ public final class HistogramCalibrator extends Calibrator {
 
   private Builder builderLike() {
     return builder().numBits(numBits()).unsigned(unsigned()).numBins(configuredBins)
-        .skipZeros(skipZeros).torchHist(torchHist);
+        .skipZeros(skipZeros).torchHist(torchHist).format(format);
   }
 
   private void copyStateOf(HistogramCalibrator o) {
@@ -608,8 +616,24 @@ public final class HistogramCalibrator extends Calibrator {
     private boolean skipZeros;
     private boolean torchHist = true;
     private int[] axis = new int[0];
+    private QuantFormat format = QuantFormat.INT;
 
     private Builder() {}
+
+    /**
+     * The number format the amax is chosen for (default {@link QuantFormat#INT}). With
+     * {@link QuantFormat#E4M3} the MSE method fake-quantizes the bin centers onto the scaled E4M3 grid
+     * ({@code E4M3FakeQuant}); entropy keeps the reference's uniform KL with {@code 2^(numBits - 1)}
+     * quant bins (128 for the 8 storage bits of E4M3, which has 127 non-negative finite values, so the
+     * same resolution count), and percentile does not depend on the grid.
+     *
+     * @param format the format
+     * @return this
+     */
+    public Builder format(QuantFormat format) {
+      this.format = format;
+      return this;
+    }
 
     /**
      * The quantizer's bit width (default 8).

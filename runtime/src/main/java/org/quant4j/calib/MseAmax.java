@@ -1,5 +1,6 @@
 package org.quant4j.calib;
 
+import org.quant4j.tensor.E4M3FakeQuant;
 import org.quant4j.tensor.QuantGrid;
 import org.quant4j.tensor.TorchFloatSum;
 
@@ -34,6 +35,41 @@ final class MseAmax {
    * @throws IllegalArgumentException if there is no candidate bin
    */
   static float compute(double[] counts, double[] edges, QuantGrid grid, int stride, int startBin) {
+    float lo = grid.minBound();
+    float hi = grid.maxBound();
+    return argmin(counts, edges, stride, startBin,
+        (c, w, terms, n, amax) -> fillTerms(c, w, terms, n, grid.scale(amax), lo, hi));
+  }
+
+  /**
+   * The MSE amax for FP8 E4M3: the same search, with every center fake-quantized onto the E4M3 grid
+   * scaled by {@code 448 / centers[i]} ({@link E4M3FakeQuant#fakeQuantize(float, float)}).
+   *
+   * @param counts the integer counts per bin
+   * @param edges the edges (float32 values are used)
+   * @param stride candidate stride, at least 1
+   * @param startBin the first candidate bin
+   * @return the chosen center, float32
+   * @throws IllegalArgumentException if there is no candidate bin
+   */
+  static float computeE4M3(double[] counts, double[] edges, int stride, int startBin) {
+    return argmin(counts, edges, stride, startBin, (c, w, terms, n, amax) -> {
+      float m = E4M3FakeQuant.multiplier(amax);
+      float d = E4M3FakeQuant.divisor(amax);
+      for (int k = 0; k < n; k++) {
+        float e = E4M3FakeQuant.fakeQuantize(c[k], m, d) - c[k];
+        terms[k] = e * e * w[k];
+      }
+    });
+  }
+
+  /** Fills {@code (fakeQuant(c) - c)^2 * w} for every bin, for one candidate amax. */
+  @FunctionalInterface
+  private interface Terms {
+    void fill(float[] centers, float[] weights, float[] out, int n, float amax);
+  }
+
+  private static float argmin(double[] counts, double[] edges, int stride, int startBin, Terms terms) {
     int n = Math.min(counts.length, edges.length - 1);
     if (startBin >= n) {
       throw new IllegalArgumentException("startBin must be below the number of bins " + n
@@ -45,16 +81,13 @@ final class MseAmax {
       c[k] = ((float) edges[k + 1] + (float) edges[k]) / 2f;
       w[k] = (float) counts[k];
     }
-    float[] terms = new float[n];
+    float[] out = new float[n];
     float[] scratch = new float[128];
-    float lo = grid.minBound();
-    float hi = grid.maxBound();
     int best = -1;
     float bestMse = Float.NaN;
     for (int i = startBin; i < n; i += stride) {
-      float scale = grid.scale(c[i]);
-      fillTerms(c, w, terms, n, scale, lo, hi);
-      float mse = TorchFloatSum.sum(terms, n, scratch) / (float) n;
+      terms.fill(c, w, out, n, c[i]);
+      float mse = TorchFloatSum.sum(out, n, scratch) / (float) n;
       // np.argmin: the first minimum, and a NaN counts as the minimum
       if (best < 0 || (!Float.isNaN(bestMse) && (Float.isNaN(mse) || mse < bestMse))) {
         best = i;

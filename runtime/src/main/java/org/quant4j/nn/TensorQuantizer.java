@@ -120,7 +120,7 @@ public final class TensorQuantizer implements UnaryOperator<INDArray> {
         throw new IllegalArgumentException("calibMethod \"histogram\" supports per-tensor only, got axis="
             + d.axisRepr());
       }
-      return HistogramCalibrator.builder().numBits(d.numBits()).unsigned(d.unsigned()).build();
+      return HistogramCalibrator.builder().numBits(d.numBits()).unsigned(d.unsigned()).format(d.format()).build();
     }
     return new MaxCalibrator(d.numBits(), d.axis(), d.unsigned());
   }
