@@ -1,9 +1,9 @@
 package org.quant4j.cli.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
-import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.quant4j.nn.TensorQuantizer;
+import org.quant4j.tensor.QuantDescriptor;
 import org.quant4j.tensor.QuantizedTensor;
 import org.quant4j.tensor.TensorQuant;
 
@@ -14,10 +14,9 @@ import org.quant4j.tensor.TensorQuant;
  *
  * <p>Cases with a {@code call} of {@code fake_tensor_quant(x, x.abs().max())} or
  * {@code tensor_quant(x, x.abs().max())} reduce amax with {@link TensorQuant#reduceAmax} and compare
- * every output bit. Cases with a quantizer {@code config} follow {@code TensorQuantizer}'s forward with
- * dynamic amax: {@code reduce_amax} over the dims not in {@code axis} (keepdims), then
- * {@code tensor_quant(x, amax, num_bits, unsigned)} for real or
- * {@code fake_tensor_quant(x, amax, num_bits, unsigned, narrow_range)} for fake quantization.
+ * every output bit. Cases with a quantizer {@code config} build a {@link TensorQuantizer} from it
+ * (dynamic amax) and check its {@code str} before and after the forward, the output bits, the scale
+ * and the first row.
  */
 public final class SeedExampleReplayer implements KindReplayer {
 
@@ -68,38 +67,50 @@ public final class SeedExampleReplayer implements KindReplayer {
 
   private static void replayQuantizer(JsonNode c) {
     JsonNode config = c.get("config");
-    int numBits = config.path("num_bits").asInt(8);
-    boolean fake = config.path("fake_quant").asBoolean(true);
-    boolean unsigned = config.path("unsigned").asBoolean(false);
-    boolean narrow = config.path("narrow_range").asBoolean(false);
-    INDArray x = GoldenTensors.decode(c.path("inputs").path("x"));
-    List<Integer> keep = new ArrayList<>();
+    QuantDescriptor.Builder builder = QuantDescriptor.builder()
+        .numBits(config.path("num_bits").asInt(8))
+        .fakeQuant(config.path("fake_quant").asBoolean(true))
+        .unsigned(config.path("unsigned").asBoolean(false))
+        .narrowRange(config.path("narrow_range").asBoolean(false));
     JsonNode axis = config.get("axis");
-    if (axis != null && !axis.isNull()) {
-      if (axis.isArray()) {
-        axis.forEach(a -> keep.add(a.asInt()));
-      } else {
-        keep.add(axis.asInt());
+    if (axis != null && axis.isArray()) {
+      int[] axes = new int[axis.size()];
+      for (int i = 0; i < axes.length; i++) {
+        axes[i] = axis.get(i).asInt();
       }
+      builder.axisTuple(axes);
+    } else if (axis != null && !axis.isNull()) {
+      builder.axis(axis.asInt());
     }
-    INDArray amax;
-    if (keep.isEmpty()) {
-      amax = TensorQuant.reduceAmax(x, null, true);
-    } else {
-      // The reference does not normalise negative axes here (SEMANTICS.md section 3).
-      int[] reduce = java.util.stream.IntStream.range(0, x.rank()).filter(d -> !keep.contains(d)).toArray();
-      amax = TensorQuant.reduceAmax(x, reduce, true);
-    }
+    TensorQuantizer quantizer = new TensorQuantizer(builder.build());
     JsonNode expected = c.path("expected");
-    if (fake) {
-      GoldenTensors.assertBitsEqual("output",
-          TensorQuant.fakeTensorQuant(x, amax, numBits, unsigned, narrow), expected.get("output"));
-    } else {
-      QuantizedTensor q = TensorQuant.tensorQuant(x, amax, numBits, unsigned);
-      GoldenTensors.assertBitsEqual("output", q.values(), expected.get("output"));
-      if (expected.has("scale")) {
-        GoldenTensors.assertBitsEqual("scale", q.scale(), expected.get("scale"));
+    if (expected.has("str_before")) {
+      assertText("str before the forward", expected.get("str_before").asText(), quantizer.toString());
+    }
+    INDArray x = GoldenTensors.decode(c.path("inputs").path("x"));
+    INDArray output = quantizer.apply(x);
+    GoldenTensors.assertBitsEqual("output", output, expected.get("output"));
+    if (expected.has("scale")) {
+      GoldenTensors.assertBitsEqual("scale", quantizer.scale(), expected.get("scale"));
+    }
+    if (expected.has("first_row")) {
+      JsonNode row = expected.get("first_row");
+      INDArray flat = output.reshape(output.length());
+      for (int i = 0; i < row.size(); i++) {
+        if (Float.compare((float) row.get(i).asDouble(), flat.getFloat(i)) != 0) {
+          throw new AssertionError("first_row[" + i + "]: expected " + row.get(i).asDouble() + " got "
+              + flat.getFloat(i));
+        }
       }
+    }
+    if (expected.has("str_after")) {
+      assertText("str after the forward", expected.get("str_after").asText(), quantizer.toString());
+    }
+  }
+
+  private static void assertText(String what, String expected, String actual) {
+    if (!expected.equals(actual)) {
+      throw new AssertionError(what + ": expected <" + expected + "> got <" + actual + ">");
     }
   }
 }
