@@ -28,12 +28,13 @@ public record QuantGrid(int numBits, boolean unsigned, boolean narrowRange) {
   /**
    * Checks the bit width.
    *
-   * @throws IllegalArgumentException if {@code numBits} is outside [0, 16]
+   * @throws IllegalArgumentException if {@code numBits} is outside [0, 16] (0 describes the
+   *     reference's degenerate grid; the tensor kernels themselves refuse it)
    */
   public QuantGrid {
     if (numBits < 0 || numBits > MAX_BITS) {
       throw new IllegalArgumentException(
-          "numBits must be in [1, " + MAX_BITS + "], got " + numBits);
+          "numBits must be in [0, " + MAX_BITS + "], got " + numBits);
     }
   }
 
