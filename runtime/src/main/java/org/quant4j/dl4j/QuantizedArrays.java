@@ -137,8 +137,7 @@ final class QuantizedArrays {
       return;
     }
     try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-      INDArray g = grad.dup();
-      INDArray masked = learned ? q.backward(g, x) : TensorQuant.fakeTensorQuantBackward(g, x, amax);
+      INDArray masked = learned ? q.backward(grad, x) : TensorQuant.fakeTensorQuantBackward(grad, x, amax);
       grad.assign(masked);
     }
   }
