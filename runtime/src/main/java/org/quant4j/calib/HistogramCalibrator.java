@@ -423,7 +423,9 @@ public final class HistogramCalibrator extends Calibrator {
   }
 
   private float entropy(int stride, int startBin) {
-    int i = EntropyAmax.chooseBin(counts, numBits(), unsigned(), stride, startBin);
+    int i = format == QuantFormat.E4M3
+        ? E4M3EntropyAmax.chooseBin(counts, edges, stride, startBin)
+        : EntropyAmax.chooseBin(counts, numBits(), unsigned(), stride, startBin);
     if (!torchHist) {
       counts[0] = counts[1]; // the reference's bins[0] = bins[1] writes through to the numpy histogram
     }
@@ -623,9 +625,9 @@ public final class HistogramCalibrator extends Calibrator {
     /**
      * The number format the amax is chosen for (default {@link QuantFormat#INT}). With
      * {@link QuantFormat#E4M3} the MSE method fake-quantizes the bin centers onto the scaled E4M3 grid
-     * ({@code E4M3FakeQuant}); entropy keeps the reference's uniform KL with {@code 2^(numBits - 1)}
-     * quant bins (128 for the 8 storage bits of E4M3, which has 127 non-negative finite values, so the
-     * same resolution count), and percentile does not depend on the grid.
+     * ({@code E4M3FakeQuant}); entropy scores the KL divergence with the E4M3 grid's own cells as quant
+     * bins ({@code E4M3EntropyAmax}) instead of 128 uniform ones; percentile does not depend on the
+     * grid.
      *
      * @param format the format
      * @return this

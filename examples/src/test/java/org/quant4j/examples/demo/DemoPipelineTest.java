@@ -35,7 +35,13 @@ class DemoPipelineTest {
 
     DemoResult r = new DemoPipeline(request, new PrintStream(console, true, StandardCharsets.UTF_8)).run(slice);
 
-    assertEquals(20, r.top1().size(), r.top1().keySet().toString());
+    assertEquals(25, r.top1().size(), r.top1().keySet().toString());
+    // FP8 E4M3 rows (weights and inputs): the digits slice's 17-level inputs make every entropy row
+    // collapse (w8a8 too), so only the other methods are held to learning something.
+    for (String method : List.of("max", "pct 99.9", "pct 99.99", "mse")) {
+      assertTrue(r.top1().get("fp8 " + method) > 30, "FP8 E4M3 " + method + ": " + r.top1());
+    }
+    assertTrue(r.top1().containsKey("fp8 entropy"));
     for (String setting : List.of("w8a8", "w4a8", "w4a4")) {
       for (String method : List.of("max", "pct 99.9", "pct 99.99", "mse", "entropy")) {
         assertTrue(r.top1().containsKey(setting + " " + method), setting + " " + method);
