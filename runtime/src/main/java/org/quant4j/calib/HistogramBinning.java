@@ -1,12 +1,12 @@
 package org.quant4j.calib;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.quant4j.tensor.FloatLanes;
 
 /**
  * One-pass kernels over the absolute values of a float32 buffer: their range, and their counts per
@@ -41,6 +41,9 @@ final class HistogramBinning {
    */
   record Range(float min, float max, long kept) {}
 
+  /** The range of no values, the identity of {@link #combine}. */
+  private static final Range NO_VALUES = new Range(Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0);
+
   /**
    * The min, max and count of |x| over the buffer, leaving out zeros if asked.
    *
@@ -60,6 +63,10 @@ final class HistogramBinning {
   }
 
   private static Range rangeOf(ByteBuffer v, int from, int to, boolean skipZeros) {
+    return FloatLanes.scan(v, from, to, NO_VALUES, (lanes, a, b, r) -> combine(r, rangeOf(lanes, a, b, skipZeros)));
+  }
+
+  private static Range rangeOf(FloatLanes v, int from, int to, boolean skipZeros) {
     FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
     FloatVector vmin = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
     FloatVector inf = vmin;
@@ -67,7 +74,7 @@ final class HistogramBinning {
     int i = from;
     int upper = from + F.loopBound(to - from);
     for (; i < upper; i += L) {
-      FloatVector a = FloatVector.fromByteBuffer(F, v, 4 * i, ByteOrder.nativeOrder()).abs();
+      FloatVector a = v.load(F, i).abs();
       vmax = vmax.max(a);
       if (skipZeros) {
         VectorMask<Float> zero = a.compare(VectorOperators.EQ, 0f);
@@ -80,7 +87,7 @@ final class HistogramBinning {
     float max = vmax.reduceLanes(VectorOperators.MAX);
     float min = vmin.reduceLanes(VectorOperators.MIN);
     for (; i < to; i++) {
-      float a = Math.abs(v.getFloat(4 * i));
+      float a = Math.abs(v.get(i));
       max = Math.max(max, a);
       if (skipZeros && a == 0f) {
         zeros++;
@@ -133,11 +140,17 @@ final class HistogramBinning {
   /** The per-bin counters, WAYS per bin plus a sentinel bin, of values [from, to). */
   private static int[] histcWays(ByteBuffer v, int from, int to, float lo, float hi, int nbins,
       boolean skipZeros, boolean inRange) {
-    int[] ways = new int[(nbins + 1) * WAYS];
+    int[] idx = new int[L];
+    return FloatLanes.scan(v, from, to, new int[(nbins + 1) * WAYS],
+        (lanes, a, b, ways) -> histcWays(lanes, a, b, lo, hi, nbins, skipZeros, inRange, ways, idx));
+  }
+
+  /** Adds the values [from, to) to the per-bin counters. */
+  private static int[] histcWays(FloatLanes v, int from, int to, float lo, float hi, int nbins,
+      boolean skipZeros, boolean inRange, int[] ways, int[] idx) {
     int sentinel = nbins;
     float width = hi - lo;
     float bins = (float) nbins;
-    int[] idx = new int[L];
     int i = from;
     int upper = from + F.loopBound(to - from);
     if (nbins >= EXACT_FLOAT_INDEX) {
@@ -146,7 +159,7 @@ final class HistogramBinning {
     FloatVector zero = FloatVector.zero(F);
     float last = nbins - 1;
     for (; i < upper; i += L) {
-      FloatVector a = FloatVector.fromByteBuffer(F, v, 4 * i, ByteOrder.nativeOrder()).abs();
+      FloatVector a = v.load(F, i).abs();
       FloatVector f = a.sub(lo).div(width).mul(bins).max(zero).min(last);
       // floor(f) as a float: round to nearest by the 2^23 trick, minus one where that rounded up
       FloatVector r = f.add(TWO_23).sub(TWO_23);
@@ -165,7 +178,7 @@ final class HistogramBinning {
       }
     }
     for (; i < to; i++) {
-      float a = Math.abs(v.getFloat(4 * i));
+      float a = Math.abs(v.get(i));
       if (!(a >= lo && a <= hi) || (skipZeros && a == 0f)) {
         continue;
       }

@@ -2,7 +2,6 @@ package org.quant4j.tensor;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -111,19 +110,24 @@ final class AmaxReduction {
   }
 
   private static double absMax(ByteBuffer in, int from, int len) {
+    return FloatLanes.scan(in, from, from + len, Double.NEGATIVE_INFINITY,
+        (lanes, a, b, m) -> maxPropagatingNaN(m, absMax(lanes, a, b)));
+  }
+
+  private static double absMax(FloatLanes in, int from, int to) {
     FloatVector acc = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-    int upper = from + SPECIES.loopBound(len);
+    int upper = from + SPECIES.loopBound(to - from);
     int i = from;
     for (; i < upper; i += LANES) {
-      FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, i * Float.BYTES, ByteOrder.nativeOrder());
+      FloatVector v = in.load(SPECIES, i);
       acc = acc.lanewise(VectorOperators.MAX, v.abs());
     }
     double m = Double.NEGATIVE_INFINITY;
     for (float lane : acc.toArray()) {
       m = maxPropagatingNaN(m, lane);
     }
-    for (int end = from + len; i < end; i++) {
-      m = maxPropagatingNaN(m, Math.abs(in.getFloat(i * Float.BYTES)));
+    for (; i < to; i++) {
+      m = maxPropagatingNaN(m, Math.abs(in.get(i)));
     }
     return m;
   }

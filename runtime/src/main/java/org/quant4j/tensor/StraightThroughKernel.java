@@ -2,7 +2,6 @@ package org.quant4j.tensor;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -18,7 +17,6 @@ final class StraightThroughKernel {
 
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
-  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
   private StraightThroughKernel() {}
 
@@ -40,7 +38,8 @@ final class StraightThroughKernel {
     ByteBuffer in = HostMemory.bytes(x);
     ByteBuffer dst = HostMemory.bytes(out);
     try {
-      ParallelRanges.forEach(n, (from, to) -> runRange(g, in, dst, from, to, amax, layout));
+      ParallelRanges.forEach(n, (from, to) -> FloatLanes.map(g, in, dst, (int) from, (int) to,
+          (lg, lx, lo, a, b) -> runRange(lg, lx, lo, a, b, amax, layout)));
     } finally {
       Reference.reachabilityFence(gradOut);
       Reference.reachabilityFence(x);
@@ -48,7 +47,7 @@ final class StraightThroughKernel {
     }
   }
 
-  private static void runRange(ByteBuffer g, ByteBuffer in, ByteBuffer out, long from, long to, float[] amax,
+  private static void runRange(FloatLanes g, FloatLanes in, FloatLanes out, long from, long to, float[] amax,
       ChannelLayout layout) {
     long len = layout.runLength();
     boolean rows = layout.mode() == ChannelLayout.Mode.ROWS;
@@ -70,38 +69,34 @@ final class StraightThroughKernel {
     }
   }
 
-  private static void blockRun(ByteBuffer g, ByteBuffer in, ByteBuffer out, int from, int len, float a) {
+  private static void blockRun(FloatLanes g, FloatLanes in, FloatLanes out, int from, int len, float a) {
     FloatVector va = FloatVector.broadcast(SPECIES, a);
     FloatVector zero = FloatVector.zero(SPECIES);
     int upper = from + SPECIES.loopBound(len);
     int i = from;
     for (; i < upper; i += LANES) {
-      int b = i * Float.BYTES;
-      FloatVector x = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER).abs();
-      FloatVector grad = FloatVector.fromByteBuffer(SPECIES, g, b, ORDER);
-      zero.blend(grad, x.compare(VectorOperators.LE, va)).intoByteBuffer(out, b, ORDER);
+      FloatVector x = in.load(SPECIES, i).abs();
+      FloatVector grad = g.load(SPECIES, i);
+      out.store(zero.blend(grad, x.compare(VectorOperators.LE, va)), i);
     }
     for (int end = from + len; i < end; i++) {
-      int b = i * Float.BYTES;
-      out.putFloat(b, Math.abs(in.getFloat(b)) <= a ? g.getFloat(b) : 0f);
+      out.put(i, Math.abs(in.get(i)) <= a ? g.get(i) : 0f);
     }
   }
 
-  private static void rowRun(ByteBuffer g, ByteBuffer in, ByteBuffer out, int from, int len, float[] amax,
+  private static void rowRun(FloatLanes g, FloatLanes in, FloatLanes out, int from, int len, float[] amax,
       int channel) {
     FloatVector zero = FloatVector.zero(SPECIES);
     int upper = SPECIES.loopBound(len);
     int j = 0;
     for (; j < upper; j += LANES) {
-      int b = (from + j) * Float.BYTES;
-      FloatVector x = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER).abs();
-      FloatVector grad = FloatVector.fromByteBuffer(SPECIES, g, b, ORDER);
+      FloatVector x = in.load(SPECIES, from + j).abs();
+      FloatVector grad = g.load(SPECIES, from + j);
       FloatVector va = FloatVector.fromArray(SPECIES, amax, channel + j);
-      zero.blend(grad, x.compare(VectorOperators.LE, va)).intoByteBuffer(out, b, ORDER);
+      out.store(zero.blend(grad, x.compare(VectorOperators.LE, va)), from + j);
     }
     for (; j < len; j++) {
-      int b = (from + j) * Float.BYTES;
-      out.putFloat(b, Math.abs(in.getFloat(b)) <= amax[channel + j] ? g.getFloat(b) : 0f);
+      out.put(from + j, Math.abs(in.get(from + j)) <= amax[channel + j] ? g.get(from + j) : 0f);
     }
   }
 }

@@ -2,7 +2,6 @@ package org.quant4j.tensor;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -32,7 +31,6 @@ final class VectorE4M3Kernel {
 
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
-  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
   private static final float MAGIC = 0x1.8p23f;
   private static final int SIGN = 0x80000000;
   private static final int DROPPED_HALF = 0x7ffff;
@@ -68,29 +66,27 @@ final class VectorE4M3Kernel {
     ByteBuffer in = HostMemory.bytes(x);
     ByteBuffer dst = x == out ? in : HostMemory.bytes(out);
     try {
-      ParallelRanges.forEach(n, (from, to) -> runRange(in, dst, (int) from, (int) to, m, d));
+      ParallelRanges.forEach(n, (from, to) -> FloatLanes.map(in, dst, (int) from, (int) to,
+          (i, o, a, b) -> runRange(i, o, a, b, m, d)));
     } finally {
       Reference.reachabilityFence(x);
       Reference.reachabilityFence(out);
     }
   }
 
-  private static void runRange(ByteBuffer in, ByteBuffer out, int from, int to, float m, float d) {
+  private static void runRange(FloatLanes in, FloatLanes out, int from, int to, float m, float d) {
     FloatVector vm = FloatVector.broadcast(SPECIES, m);
     FloatVector vd = FloatVector.broadcast(SPECIES, d);
     FloatVector zero = FloatVector.zero(SPECIES);
     int upper = from + SPECIES.loopBound(to - from);
     int i = from;
     for (; i < upper; i += LANES) {
-      int b = i * Float.BYTES;
-      FloatVector x = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER);
+      FloatVector x = in.load(SPECIES, i);
       FloatVector y = round(x.mul(vm)).div(vd);
-      y.blend(zero, x.abs().compare(VectorOperators.LT, E4M3FakeQuant.ZERO_INPUT))
-          .intoByteBuffer(out, b, ORDER);
+      out.store(y.blend(zero, x.abs().compare(VectorOperators.LT, E4M3FakeQuant.ZERO_INPUT)), i);
     }
     for (; i < to; i++) {
-      int b = i * Float.BYTES;
-      out.putFloat(b, E4M3FakeQuant.fakeQuantize(in.getFloat(b), m, d));
+      out.put(i, E4M3FakeQuant.fakeQuantize(in.get(i), m, d));
     }
   }
 

@@ -2,7 +2,6 @@ package org.quant4j.tensor;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -32,7 +31,10 @@ final class VectorFakeQuantKernel {
   private static final int LANES = SPECIES.length();
   private static final float MAGIC = 0x1.8p23f;
   private static final int SIGN = 0x80000000;
-  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+  /** A flag of {@link #negativeAndNaNFlags}: some element is below 0. */
+  private static final int NEGATIVE = 1;
+  /** A flag of {@link #negativeAndNaNFlags}: some element is NaN. */
+  private static final int NAN = 2;
 
   private VectorFakeQuantKernel() {}
 
@@ -65,7 +67,8 @@ final class VectorFakeQuantKernel {
     }
     ByteBuffer in = HostMemory.bytes(x);
     ByteBuffer dst = x == out ? in : HostMemory.bytes(out);
-    Range kernel = (from, to) -> runRange(in, dst, from, to, layout, scales, fake);
+    Range kernel = (from, to) -> FloatLanes.map(in, dst, (int) from, (int) to,
+        (i, o, a, b) -> runRange(i, o, a, b, layout, scales, fake));
     try {
       ParallelRanges.forEach(n, kernel);
     } finally {
@@ -79,7 +82,7 @@ final class VectorFakeQuantKernel {
    * Quantizes the elements {@code [from, to)} (C order) of x into out: the runs of the layout that
    * overlap the range, each clipped to it.
    */
-  private static void runRange(ByteBuffer in, ByteBuffer out, long from, long to, ChannelLayout layout,
+  private static void runRange(FloatLanes in, FloatLanes out, long from, long to, ChannelLayout layout,
       QuantScales scales, boolean fake) {
     float lo = (float) scales.lo();
     float hi = (float) scales.hi();
@@ -118,33 +121,36 @@ final class VectorFakeQuantKernel {
    */
   static boolean hasNegativeAndNoNaN(INDArray x) {
     try {
-      return hasNegativeAndNoNaN(HostMemory.bytes(x), (int) x.length());
+      int flags = FloatLanes.scan(HostMemory.bytes(x), 0, (int) x.length(), 0,
+          (in, from, to, acc) -> acc | negativeAndNaNFlags(in, from, to));
+      return flags == NEGATIVE;
     } finally {
       Reference.reachabilityFence(x);
     }
   }
 
-  private static boolean hasNegativeAndNoNaN(ByteBuffer in, int n) {
+  /** Of the elements {@code [from, to)}: {@link #NEGATIVE} if any is below 0, or {@link #NAN} if any is NaN. */
+  private static int negativeAndNaNFlags(FloatLanes in, int from, int to) {
     VectorMask<Float> negative = SPECIES.maskAll(false);
     VectorMask<Float> nan = SPECIES.maskAll(false);
-    int upper = SPECIES.loopBound(n);
-    int i = 0;
+    int upper = from + SPECIES.loopBound(to - from);
+    int i = from;
     for (; i < upper; i += LANES) {
-      FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, i * Float.BYTES, ORDER);
+      FloatVector v = in.load(SPECIES, i);
       negative = negative.or(v.compare(VectorOperators.LT, 0f));
       nan = nan.or(v.test(VectorOperators.IS_NAN));
     }
     boolean anyNegative = negative.anyTrue();
     boolean anyNaN = nan.anyTrue();
-    for (; i < n; i++) {
-      float v = in.getFloat(i * Float.BYTES);
+    for (; i < to; i++) {
+      float v = in.get(i);
       anyNegative |= v < 0f;
       anyNaN |= v != v;
     }
-    return anyNegative && !anyNaN;
+    return (anyNegative ? NEGATIVE : 0) | (anyNaN ? NAN : 0);
   }
 
-  private static void blockRun(ByteBuffer in, ByteBuffer out, int from, int len, float m, float d,
+  private static void blockRun(FloatLanes in, FloatLanes out, int from, int len, float m, float d,
       float lo, float hi, boolean fake) {
     FloatVector vm = FloatVector.broadcast(SPECIES, m);
     FloatVector vd = FloatVector.broadcast(SPECIES, d);
@@ -156,25 +162,22 @@ final class VectorFakeQuantKernel {
     int i = from;
     if (fake) {
       for (; i < upper; i += LANES) {
-        int b = i * Float.BYTES;
-        FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER).mul(vm);
-        quantize(v, vbelow, vlo, vhi).div(vd).intoByteBuffer(out, b, ORDER);
+        FloatVector v = in.load(SPECIES, i).mul(vm);
+        out.store(quantize(v, vbelow, vlo, vhi).div(vd), i);
       }
     } else {
       for (; i < upper; i += LANES) {
-        int b = i * Float.BYTES;
-        FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER).mul(vm);
-        quantize(v, vbelow, vlo, vhi).intoByteBuffer(out, b, ORDER);
+        FloatVector v = in.load(SPECIES, i).mul(vm);
+        out.store(quantize(v, vbelow, vlo, vhi), i);
       }
     }
     for (; i < end; i++) {
-      int b = i * Float.BYTES;
-      float q = quantize(in.getFloat(b) * m, lo, hi);
-      out.putFloat(b, fake ? q / d : q);
+      float q = quantize(in.get(i) * m, lo, hi);
+      out.put(i, fake ? q / d : q);
     }
   }
 
-  private static void rowRunFake(ByteBuffer in, ByteBuffer out, int from, int len, float[] mul, float[] div,
+  private static void rowRunFake(FloatLanes in, FloatLanes out, int from, int len, float[] mul, float[] div,
       int channel, float lo, float hi) {
     FloatVector vlo = FloatVector.broadcast(SPECIES, lo);
     FloatVector vhi = FloatVector.broadcast(SPECIES, hi);
@@ -182,19 +185,15 @@ final class VectorFakeQuantKernel {
     int upper = SPECIES.loopBound(len);
     int j = 0;
     for (; j < upper; j += LANES) {
-      int b = (from + j) * Float.BYTES;
-      FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER)
-          .mul(FloatVector.fromArray(SPECIES, mul, channel + j));
-      quantize(v, vbelow, vlo, vhi).div(FloatVector.fromArray(SPECIES, div, channel + j))
-          .intoByteBuffer(out, b, ORDER);
+      FloatVector v = in.load(SPECIES, from + j).mul(FloatVector.fromArray(SPECIES, mul, channel + j));
+      out.store(quantize(v, vbelow, vlo, vhi).div(FloatVector.fromArray(SPECIES, div, channel + j)), from + j);
     }
     for (; j < len; j++) {
-      int b = (from + j) * Float.BYTES;
-      out.putFloat(b, quantize(in.getFloat(b) * mul[channel + j], lo, hi) / div[channel + j]);
+      out.put(from + j, quantize(in.get(from + j) * mul[channel + j], lo, hi) / div[channel + j]);
     }
   }
 
-  private static void rowRunReal(ByteBuffer in, ByteBuffer out, int from, int len, float[] mul,
+  private static void rowRunReal(FloatLanes in, FloatLanes out, int from, int len, float[] mul,
       int channel, float lo, float hi) {
     FloatVector vlo = FloatVector.broadcast(SPECIES, lo);
     FloatVector vhi = FloatVector.broadcast(SPECIES, hi);
@@ -202,14 +201,11 @@ final class VectorFakeQuantKernel {
     int upper = SPECIES.loopBound(len);
     int j = 0;
     for (; j < upper; j += LANES) {
-      int b = (from + j) * Float.BYTES;
-      FloatVector v = FloatVector.fromByteBuffer(SPECIES, in, b, ORDER)
-          .mul(FloatVector.fromArray(SPECIES, mul, channel + j));
-      quantize(v, vbelow, vlo, vhi).intoByteBuffer(out, b, ORDER);
+      FloatVector v = in.load(SPECIES, from + j).mul(FloatVector.fromArray(SPECIES, mul, channel + j));
+      out.store(quantize(v, vbelow, vlo, vhi), from + j);
     }
     for (; j < len; j++) {
-      int b = (from + j) * Float.BYTES;
-      out.putFloat(b, quantize(in.getFloat(b) * mul[channel + j], lo, hi));
+      out.put(from + j, quantize(in.get(from + j) * mul[channel + j], lo, hi));
     }
   }
 
