@@ -57,6 +57,9 @@ public final class QuantInstrumentations {
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
         .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+        // Describe types from their class files, never by reflection: reflecting on a loaded DL4J
+        // class can load the classes it names (ComputationGraph, say) before they are woven.
+        .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
         .with(new ErrorLogger());
     builder = customize.apply(builder);
     AgentBuilder.Identified.Extendable extendable = null;
