@@ -38,7 +38,8 @@ public final class QuantInstrumentations {
   }
 
   /**
-   * Installs every instrumentation: classes not yet loaded are woven when they load, classes already
+   * Installs every instrumentation, and the in-place weaving of {@code @Quantize} classes
+   * ({@link QuantizeInstrumentation}): classes not yet loaded are woven when they load, classes already
    * loaded are retransformed. No field or method is added, so retransformation is always allowed.
    * A class that cannot be transformed is logged on one line and stays as DL4J wrote it.
    *
@@ -66,6 +67,7 @@ public final class QuantInstrumentations {
     for (QuantInstrumentation i : all()) {
       extendable = (extendable == null ? builder : extendable).type(i.types()).transform(i.transformer());
     }
+    extendable = extendable.type(QuantizeInstrumentation.types()).transform(QuantizeInstrumentation.transformer());
     return extendable.installOn(instrumentation);
   }
 
