@@ -32,8 +32,8 @@ final class QuantizeInstrumentation {
 
   private static final List<String> SKIPPED_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
       "org.nd4j.", "org.deeplearning4j.", "org.bytedeco.", "net.bytebuddy.", "org.slf4j.", "com.fasterxml.",
-      "org.yaml.", "org.knowm.", "org.junit.", "org.quant4j.shaded.", "org.quant4j.tensor.", "org.quant4j.calib.",
-      "org.quant4j.nn.", "org.quant4j.dl4j.", "org.quant4j.agent.");
+      "org.yaml.", "org.knowm.", "org.junit.", "org.opentest4j.", "org.apache.", "com.google.",
+      "org.quant4j.shaded.");
 
   private static final Advice WEIGHT_ADVICE = Advice.to(WeightAdvice.class);
 
