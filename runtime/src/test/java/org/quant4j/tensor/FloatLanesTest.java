@@ -67,17 +67,36 @@ class FloatLanesTest {
     assertTrue(out.contains("lanes=array chunk=64 java=25"), out);
   }
 
-  /** A JDK 25's java launcher: from quant4j.jdk25, JAVA25_HOME, or Adoptium's Debian package location. */
-  private static Path jdk25() {
-    List<String> homes = new ArrayList<>();
+  /**
+   * A JDK 25's java launcher: from quant4j.jdk25, JAVA25_HOME, or a JDK 25 installed beside the JDK that
+   * runs the tests (a sibling directory whose {@code release} file says {@code JAVA_VERSION="25...}).
+   */
+  private static Path jdk25() throws IOException {
+    List<Path> homes = new ArrayList<>();
     if (System.getProperty("quant4j.jdk25") != null) {
-      homes.add(System.getProperty("quant4j.jdk25"));
+      homes.add(Path.of(System.getProperty("quant4j.jdk25")));
     }
     if (System.getenv("JAVA25_HOME") != null) {
-      homes.add(System.getenv("JAVA25_HOME"));
+      homes.add(Path.of(System.getenv("JAVA25_HOME")));
     }
-    homes.add("/usr/lib/jvm/temurin-25-jdk-amd64");
-    return homes.stream().map(h -> Path.of(h, "bin", "java")).filter(Files::isExecutable).findFirst().orElse(null);
+    Path installed = Path.of(System.getProperty("java.home")).toRealPath().getParent();
+    if (installed != null && Files.isDirectory(installed)) {
+      try (var siblings = Files.list(installed)) {
+        siblings.filter(FloatLanesTest::isJdk25).sorted().forEach(homes::add);
+      }
+    }
+    return homes.stream().map(h -> h.resolve("bin").resolve("java")).filter(Files::isExecutable)
+        .findFirst().orElse(null);
+  }
+
+  private static boolean isJdk25(Path home) {
+    Path release = home.resolve("release");
+    try {
+      return Files.isRegularFile(release)
+          && Files.readString(release, StandardCharsets.UTF_8).contains("JAVA_VERSION=\"25");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Runs {@code quant4j conformance <golden>} through {@link LaneAccessProbe} and checks it passed. */
