@@ -1,6 +1,9 @@
 package org.quant4j.benchmarks;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,12 +27,15 @@ import org.quant4j.tensor.TensorQuant;
  * The GPU check ({@code benchmarks/gpu-check.sh}): on whatever ND4J backend runs (CUDA with
  * {@code -Pcuda} on a GPU machine, the CPU otherwise), replays the tensor_quant and seed_example
  * golden files through each kernel path, and times fake quantization of a large float32 tensor
- * against a copy of the same bytes in the same memory (a device-to-device copy on the GPU). Prints one
- * table.
+ * against a copy of the same bytes in the same memory (a device-to-device copy on the GPU), and runs a
+ * LeNet-5 calibration + fake-quant inference pass ({@link LeNetCheck}). On a device backend the same
+ * LeNet pass also runs in a child JVM forced onto the CPU backend ({@code BACKEND_PRIORITY_CPU}), and
+ * the outputs are compared. Prints one table.
  *
  * <p>Arguments: {@code --elements N} (default 268435456, 256M floats = 1 GiB), {@code --reps R}
  * (default 7, the median is reported), {@code --golden DIR} (default: the {@code quant4j.golden}
- * property, else {@code ../shared/golden}).
+ * property, else {@code ../shared/golden}). {@code --lenet-reference FILE} only runs the LeNet pass
+ * and writes its timings and outputs to FILE (what the CPU child does).
  */
 public final class GpuCheck {
 
@@ -50,8 +56,12 @@ public final class GpuCheck {
         case "--elements" -> elements = Long.parseLong(args[++i]);
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--golden" -> golden = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException(
-            "arguments must be --elements N, --reps R or --golden DIR, got " + args[i]);
+        case "--lenet-reference" -> {
+          writeLeNet(LeNetCheck.run(), Path.of(args[++i]));
+          return;
+        }
+        default -> throw new IllegalArgumentException("arguments must be --elements N, --reps R, --golden DIR"
+            + " or --lenet-reference FILE, got " + args[i]);
       }
     }
     List<String[]> rows = new ArrayList<>();
@@ -64,7 +74,74 @@ public final class GpuCheck {
     rows.add(new String[] {"copy of " + elements + " float32 (out.assign(x))", t.copy()});
     rows.add(new String[] {"fake quant per tensor (fakeTensorQuantInto)", t.fake()});
     rows.add(new String[] {"fake quant / copy bandwidth", String.format(Locale.ROOT, "%.2f x", t.ratio())});
+    leNetRows(rows, golden);
     print(rows);
+  }
+
+  private static void leNetRows(List<String[]> rows, Path golden) throws IOException, InterruptedException {
+    LeNetCheck.Result here = LeNetCheck.run();
+    LeNetCheck.Result cpu = ComputeBackend.isHostMemory() ? null : cpuReference(golden);
+    String batches = LeNetCheck.BATCHES + "x" + LeNetCheck.BATCH_SIZE;
+    String gpu = ComputeBackend.isHostMemory() ? "GPU: not available" : "GPU " + ms(here.calibrationMs());
+    rows.add(new String[] {"LeNet-5 calibration (collectStats " + batches + " + ENTROPY amax)",
+        ComputeBackend.isHostMemory() ? gpu + "; CPU " + ms(here.calibrationMs())
+            : gpu + "; CPU " + ms(cpu.calibrationMs())});
+    rows.add(new String[] {"LeNet-5 fake-quant inference (output() " + batches + ")",
+        ComputeBackend.isHostMemory() ? "GPU: not available; CPU " + ms(here.inferenceMs())
+            : "GPU " + ms(here.inferenceMs()) + "; CPU " + ms(cpu.inferenceMs())});
+    rows.add(new String[] {"LeNet-5 outputs GPU vs CPU, max |diff|",
+        cpu == null ? "n/a (GPU: not available)" : String.format(Locale.ROOT, "%.3g", maxAbsDiff(here, cpu))});
+  }
+
+  private static String ms(double ms) {
+    return String.format(Locale.ROOT, "%.1f ms", ms);
+  }
+
+  private static float maxAbsDiff(LeNetCheck.Result a, LeNetCheck.Result b) {
+    float max = 0;
+    for (int i = 0; i < a.outputs().length; i++) {
+      max = Math.max(max, Math.abs(a.outputs()[i] - b.outputs()[i]));
+    }
+    return max;
+  }
+
+  /** Runs the LeNet pass in a child JVM with the same class path, forced onto ND4J's CPU backend. */
+  private static LeNetCheck.Result cpuReference(Path golden) throws IOException, InterruptedException {
+    Path file = Files.createTempFile("quant4j-lenet-cpu", ".bin");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+          "-Dquant4j.golden=" + golden, GpuCheck.class.getName(), "--lenet-reference", file.toString());
+      // ND4J picks the backend with the highest priority; the CUDA backend's is 100.
+      pb.environment().put("BACKEND_PRIORITY_CPU", "1000");
+      pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      int rc = pb.start().waitFor();
+      if (rc != 0) {
+        throw new IOException("the CPU LeNet reference JVM exited with " + rc);
+      }
+      try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+        double calibrationMs = in.readDouble();
+        double inferenceMs = in.readDouble();
+        float[] outputs = new float[in.readInt()];
+        for (int i = 0; i < outputs.length; i++) {
+          outputs[i] = in.readFloat();
+        }
+        return new LeNetCheck.Result(calibrationMs, inferenceMs, outputs);
+      }
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  private static void writeLeNet(LeNetCheck.Result r, Path file) throws IOException {
+    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
+      out.writeDouble(r.calibrationMs());
+      out.writeDouble(r.inferenceMs());
+      out.writeInt(r.outputs().length);
+      for (float f : r.outputs()) {
+        out.writeFloat(f);
+      }
+    }
   }
 
   private static String replay(Path golden, KernelPath path) {
