@@ -20,6 +20,12 @@ import org.quant4j.tensor.TensorQuant;
  *
  * <p>With {@code trackAmax} the per-batch amax values are kept; unlike the reference on CPU, whose
  * first entry aliases the running maximum, each entry is that batch's own amax.
+ *
+ * <p><b>Device memory.</b> The reduction is {@code TensorQuant.reduceAmax}: for a tensor in device
+ * memory (the CUDA backend, see {@code ComputeBackend}), or with {@code KernelPath.ND4J_OPS} selected,
+ * it runs as ND4J's {@code AMax} reduction plus a per-channel NaN count where the tensor lives, and
+ * only the per-channel amax (a few floats) is copied to the host; the tensor itself never is. A max
+ * selects one of the |x| values and rounds nothing, so both paths give identical bits.
  */
 public final class MaxCalibrator extends Calibrator {
 

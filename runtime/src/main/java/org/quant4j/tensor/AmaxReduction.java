@@ -6,13 +6,23 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
+import org.nd4j.linalg.api.ops.impl.reduce.same.AMax;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * {@code max(|x|)} over a set of dims, NaN propagating as torch's {@code max} does: the computation
  * behind {@link TensorQuant#reduceAmax}. float32 host arrays use a Vector API pass over the buffer;
- * other arrays an element loop over exact doubles. Every value of the result is one of |x|'s, so
- * the result is exact in x's data type.
+ * other host arrays an element loop over exact doubles. Arrays in device memory (see
+ * {@link ComputeBackend}), and every array when {@link KernelPath#ND4J_OPS} is selected, use ND4J's
+ * {@code AMax} reduction where they live, plus a {@code MatchCondition(isNan)} count per channel
+ * because ND4J's max does not reliably propagate NaN; only the per-channel results (a few values)
+ * reach the host, never the tensor. Every value of the result is one of |x|'s (a max selects, it does
+ * not round), so every path gives the same bits in x's data type.
  */
 final class AmaxReduction {
 
@@ -40,6 +50,20 @@ final class AmaxReduction {
         remaining++;
       }
     }
+    long[] resultShape;
+    if (keepdims) {
+      resultShape = kept;
+    } else {
+      resultShape = new long[remaining];
+      for (int d = 0, k = 0; d < shape.length; d++) {
+        if (!reduced[d]) {
+          resultShape[k++] = shape[d];
+        }
+      }
+    }
+    if (x.length() > 0 && (KernelPath.selected() == KernelPath.ND4J_OPS || !ComputeBackend.isHostMemory())) {
+      return reduceWithOps(x, reduced, kept, resultShape);
+    }
     ChannelLayout layout = ChannelLayout.of("reduced", shape, kept);
     double[] out = new double[layout.channels()];
     Arrays.fill(out, Double.NEGATIVE_INFINITY);
@@ -52,18 +76,36 @@ final class AmaxReduction {
     } else {
       reduceDoubles(ElementwiseFakeQuant.valuesOf(x), layout, out);
     }
-    long[] resultShape;
-    if (keepdims) {
-      resultShape = kept;
-    } else {
-      resultShape = new long[remaining];
-      for (int d = 0, k = 0; d < shape.length; d++) {
-        if (!reduced[d]) {
-          resultShape[k++] = shape[d];
-        }
+    return ElementwiseFakeQuant.arrayOf(out, resultShape, x.dataType());
+  }
+
+  /**
+   * The reduction as ND4J ops where x lives: {@code AMax} over the reduced dims, then NaN wherever a
+   * channel holds a NaN (counted by {@code MatchCondition}), as torch's max propagates it.
+   */
+  private static INDArray reduceWithOps(INDArray x, boolean[] reduced, long[] kept, long[] resultShape) {
+    int[] dims = new int[reduced.length];
+    int n = 0;
+    for (int d = 0; d < reduced.length; d++) {
+      if (reduced[d]) {
+        dims[n++] = d;
       }
     }
-    return ElementwiseFakeQuant.arrayOf(out, resultShape, x.dataType());
+    if (n == 0) {
+      // Nothing reduced: |x| itself (abs keeps NaN). ND4J reads an empty dims list as "all dims".
+      return Transforms.abs(x, true).reshape('c', resultShape);
+    }
+    dims = Arrays.copyOf(dims, n);
+    INDArray amax = Nd4j.getExecutioner().exec(new AMax(x, dims));
+    INDArray nans = Nd4j.getExecutioner().exec(new MatchCondition(x, Conditions.isNan(), dims));
+    double[] values = amax.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    long[] nanCounts = nans.castTo(DataType.LONG).dup('c').data().asLong();
+    for (int i = 0; i < values.length; i++) {
+      if (nanCounts[i] > 0) {
+        values[i] = Double.NaN;
+      }
+    }
+    return ElementwiseFakeQuant.arrayOf(values, resultShape, x.dataType());
   }
 
   /**

@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.quant4j.cli.conformance.GoldenTensors;
+import org.quant4j.tensor.KernelPath;
 
 class MaxCalibratorTest {
 
@@ -49,6 +50,53 @@ class MaxCalibratorTest {
   void negativeAxesAreNormalised() {
     replayBatches(new MaxCalibrator(8, new int[] {-1}, false), goldenCase("axis_neg1"));
     replayBatches(new MaxCalibrator(8, new int[] {-3, -1}, false), goldenCase("axis_list_neg"));
+  }
+
+  /** Collects x with the ND4J-ops reduction forced, as for a tensor in device memory. */
+  private static void collectWithNd4jOps(MaxCalibrator cal, INDArray x) {
+    KernelPath previous = KernelPath.select(KernelPath.ND4J_OPS);
+    try {
+      cal.collect(x);
+    } finally {
+      KernelPath.select(previous);
+    }
+  }
+
+  /** Replays a golden case on both reduction paths: each batch's amax has the golden bits on both. */
+  private static void replayOnBothPaths(int[] axis, String id) {
+    JsonNode c = goldenCase(id);
+    MaxCalibrator host = new MaxCalibrator(8, axis, false);
+    MaxCalibrator ops = new MaxCalibrator(8, axis, false);
+    int k = 0;
+    for (JsonNode b : c.get("batches")) {
+      INDArray x = GoldenTensors.decode(b.get("input"));
+      host.collect(x);
+      collectWithNd4jOps(ops, x);
+      GoldenTensors.assertBitsEqual(id + " host batch " + k, host.computeAmax(), b.get("amax_after"));
+      GoldenTensors.assertBitsEqual(id + " nd4j_ops batch " + k++, ops.computeAmax(), b.get("amax_after"));
+    }
+  }
+
+  @Test
+  void nd4jOpsReductionGivesTheHostPathsAmaxOnTheGoldenBatches() {
+    replayOnBothPaths(new int[0], "per_tensor");
+    replayOnBothPaths(new int[] {0}, "axis0");
+    replayOnBothPaths(new int[] {1}, "axis1");
+    replayOnBothPaths(new int[] {0, 2}, "axes_0_2");
+    replayOnBothPaths(new int[] {-1}, "axis_neg1");
+    replayOnBothPaths(new int[] {-3, -1}, "axis_list_neg");
+  }
+
+  @Test
+  void nd4jOpsReductionPropagatesNanPerChannelAsTheHostPath() {
+    INDArray x = Nd4j.createFromArray(new float[][] {{1f, -3f, Float.NaN}, {-2f, 0.5f, -0f}});
+    MaxCalibrator host = new MaxCalibrator(8, new int[] {0}, false);
+    MaxCalibrator ops = new MaxCalibrator(8, new int[] {0}, false);
+    host.collect(x);
+    collectWithNd4jOps(ops, x);
+    assertArrayEquals(host.computeAmax().data().asFloat(), ops.computeAmax().data().asFloat());
+    assertTrue(Float.isNaN(ops.computeAmax().getFloat(0)));
+    assertEquals(2f, ops.computeAmax().getFloat(1));
   }
 
   @Test
