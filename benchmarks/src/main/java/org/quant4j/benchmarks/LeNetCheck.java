@@ -4,24 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.FixedSchedule;
 import org.quant4j.calib.AmaxMethod;
 import org.quant4j.dl4j.Calibration;
 import org.quant4j.dl4j.QuantModules;
+import org.quant4j.examples.lenet.LeNet5;
 
 /**
  * The GPU check's LeNet pass: a quantized LeNet-5 (conv 1→6 5x5 relu, max pool 2, conv 6→16 5x5
@@ -80,22 +72,7 @@ final class LeNetCheck {
   }
 
   private static MultiLayerNetwork build() {
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(SEED)
-        .dataType(DataType.FLOAT)
-        .list()
-        .layer(new ConvolutionLayer.Builder(5, 5).name("conv1").nIn(1).nOut(6).activation(Activation.RELU).build())
-        .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool1").kernelSize(2, 2).stride(2, 2).build())
-        .layer(new ConvolutionLayer.Builder(5, 5).name("conv2").nOut(16).activation(Activation.RELU).build())
-        .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool2").kernelSize(2, 2).stride(2, 2).build())
-        .layer(new DenseLayer.Builder().name("fc1").nOut(120).activation(Activation.RELU).build())
-        .layer(new DenseLayer.Builder().name("fc2").nOut(84).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("fc3").nOut(10)
-            .activation(Activation.SOFTMAX).build())
-        .setInputType(InputType.convolutional(28, 28, 1))
-        .build();
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
+    MultiLayerNetwork net = LeNet5.build(new FixedSchedule(1e-3), SEED);
     // Host-drawn weights, uniform in [-0.2, 0.2): identical on every backend, unlike ND4J's RNGs.
     SplittableRandom random = new SplittableRandom(SEED);
     float[] params = new float[(int) net.numParams()];
