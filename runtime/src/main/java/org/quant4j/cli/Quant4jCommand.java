@@ -24,7 +24,28 @@ public final class Quant4jCommand implements Runnable {
    * @param args the arguments, as given to {@code ./quant4j}
    */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Quant4jCommand()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line, set up as {@code ./quant4j} runs it: bad input (an {@link IllegalArgumentException},
+   * an {@link IllegalStateException} or an I/O error, which name what was wrong) ends the command with one
+   * line on standard error and exit status 2 instead of a stack trace; any other exception is a bug and
+   * keeps its stack trace.
+   *
+   * @return a new command line
+   */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Quant4jCommand());
+    cli.setExecutionExceptionHandler((e, command, parsed) -> {
+      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+          || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+        command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return cli;
   }
 
   /** Without a subcommand, prints the usage. */

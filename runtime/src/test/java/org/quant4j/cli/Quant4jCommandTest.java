@@ -1,0 +1,37 @@
+package org.quant4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class Quant4jCommandTest {
+
+  @Test
+  void badInputEndsWithOneLineNamingItAndStatusTwo(@TempDir Path dir) {
+    CommandLine cli = Quant4jCommand.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err, true));
+    Path missing = dir.resolve("no-such-model.zip");
+    int status = cli.execute("calibrate", "--model", missing.toString(), "--data", missing.toString(),
+        "--out", dir.resolve("amax.json").toString());
+    String message = err.toString().strip();
+    assertEquals(2, status, message);
+    assertTrue(message.startsWith("quant4j calibrate: "), message);
+    assertTrue(message.contains("no-such-model.zip"), message);
+    assertFalse(message.contains("\n"), message);
+    assertFalse(message.contains("\tat "), message);
+  }
+
+  @Test
+  void everyCapabilityIsASubcommand() {
+    assertEquals(java.util.Set.of("demo", "calibrate", "export", "report", "conformance"),
+        Quant4jCommand.commandLine().getSubcommands().keySet());
+  }
+}
