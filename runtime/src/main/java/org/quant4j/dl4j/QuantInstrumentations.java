@@ -1,5 +1,10 @@
 package org.quant4j.dl4j;
 
+import static net.bytebuddy.matcher.ElementMatchers.any;
+import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -7,6 +12,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +25,12 @@ import org.slf4j.LoggerFactory;
 public final class QuantInstrumentations {
 
   private static final Logger LOG = LoggerFactory.getLogger(QuantInstrumentations.class);
+
+  /** Types that no instrumentation here applies to, by name alone (see {@link #install}). */
+  private static final ElementMatcher.Junction<TypeDescription> NEVER_WOVEN = nameStartsWith("net.bytebuddy.")
+      .or(nameStartsWith("java.")).or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
+      .or(nameStartsWith("com.sun.")).or(nameStartsWith("org.quant4j.shaded.")).or(nameContains("$Proxy"))
+      .or(nameContains("$$Lambda"));
 
   private QuantInstrumentations() {}
 
@@ -61,6 +73,11 @@ public final class QuantInstrumentations {
         // Describe types from their class files, never by reflection: reflecting on a loaded DL4J
         // class can load the classes it names (ComputationGraph, say) before they are woven.
         .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+        // Every matcher here needs only a type's name, so the ignore matcher must too: Byte Buddy's default
+        // one asks whether a type is synthetic, which POOL_ONLY can only answer from a class file, and a
+        // proxy (jdk.proxyN.$ProxyK) or other generated class has none: retransforming would log each one.
+        .ignore(NEVER_WOVEN, any())
+        .or(any(), isBootstrapClassLoader())
         .with(new ErrorLogger());
     builder = customize.apply(builder);
     AgentBuilder.Identified.Extendable extendable = null;
