@@ -26,6 +26,8 @@ public final class ModulesReplayer implements KindReplayer {
 
   private static final double ATOL = 1e-5;
   private static final double RTOL = 1e-4;
+  /** A word the reference's error message quotes: it must appear in quant4j's message too. */
+  private static final Pattern QUOTED = Pattern.compile("['\"](\\w+)['\"]");
   private static final Pattern QUANTIZER = Pattern.compile(
       "\\((_input_quantizer|_weight_quantizer)\\): TensorQuantizer\\((unsigned )?(\\d+)bit fake "
           + "(?:axis=(\\d+)|per-tensor)");
@@ -39,17 +41,43 @@ public final class ModulesReplayer implements KindReplayer {
   public void replay(JsonNode file, CaseReporter out) {
     for (JsonNode c : file.path("cases")) {
       String id = c.path("id").asText();
-      if (c.has("error")) {
-        out.notImplemented(id, "a Python constructor-argument error (" + c.path("error").path("type").asText()
-            + "); quant4j's DL4J layers take no such argument");
-        continue;
-      }
-      out.check(id, () -> replayCase(c));
+      out.check(id, () -> {
+        if (c.has("error")) {
+          replayError(c);
+        } else {
+          replayCase(c);
+        }
+      });
     }
+  }
+
+  /**
+   * A constructor call the reference refuses: quant4j's equivalents ({@link ModuleArguments} for the
+   * quantization arguments, {@link TorchModuleOps#paddingMode} for the torch ones) must refuse it too,
+   * with an {@link IllegalArgumentException} (Python's TypeError and ValueError both map to it).
+   */
+  private static void replayError(JsonNode c) {
+    ModuleCall call = ModuleCall.parse(c.path("module").asText());
+    String expected = c.path("error").path("type").asText() + ": " + c.path("error").path("message").asText();
+    try {
+      ModuleArguments.check(call);
+      TorchModuleOps.paddingMode(call.className(), call.text("padding_mode", "zeros"));
+    } catch (IllegalArgumentException refused) {
+      Matcher quoted = QUOTED.matcher(c.path("error").path("message").asText());
+      while (quoted.find()) {
+        if (!String.valueOf(refused.getMessage()).contains(quoted.group(1))) {
+          throw new AssertionError("quant4j refused " + call + " but its message does not name \""
+              + quoted.group(1) + "\" as the reference's does (" + expected + "): " + refused.getMessage());
+        }
+      }
+      return;
+    }
+    throw new AssertionError("quant4j accepted " + call + ", which the reference refuses with " + expected);
   }
 
   private static void replayCase(JsonNode c) {
     ModuleCall call = ModuleCall.parse(c.path("module").asText());
+    ModuleArguments.check(call);
     String cls = call.className();
     JsonNode expected = c.path("expected");
     if (cls.startsWith("QuantLSTM")) {
@@ -75,6 +103,7 @@ public final class ModulesReplayer implements KindReplayer {
     if (cls.equals("QuantLinear")) {
       return TorchModuleOps.linear(x, w, b);
     }
+    boolean circular = TorchModuleOps.paddingMode(cls, call.text("padding_mode", "zeros"));
     if (cls.startsWith("QuantConvTranspose")) {
       return TorchModuleOps.convTranspose(x, w, b, call.ints(-1, "stride", rank, 1),
           call.ints(-1, "padding", rank, 0), call.ints(-1, "output_padding", rank, 0),
@@ -82,8 +111,7 @@ public final class ModulesReplayer implements KindReplayer {
     }
     if (cls.startsWith("QuantConv")) {
       return TorchModuleOps.conv(x, w, b, call.ints(3, "stride", rank, 1), call.ints(4, "padding", rank, 0),
-          call.ints(5, "dilation", rank, 1), call.ints(6, "groups", 1, 1)[0],
-          call.text("padding_mode", "zeros").equals("circular"));
+          call.ints(5, "dilation", rank, 1), call.ints(6, "groups", 1, 1)[0], circular);
     }
     if (cls.startsWith("QuantMaxPool")) {
       int[] k = call.ints(0, "kernel_size", rank, 1);

@@ -87,6 +87,31 @@ final class TorchModuleOps {
   }
 
   /**
+   * The padding a torch module's {@code padding_mode} asks for, as these ops can give it: zeros for
+   * every module, circular for convolutions. A transposed convolution pads only with zeros, as in the
+   * reference (and in DL4J, whose deconvolution layers have no other padding).
+   *
+   * @param module the module class, e.g. {@code QuantConv2d}
+   * @param paddingMode the {@code padding_mode} argument, {@code zeros} when absent
+   * @return true for circular padding, false for zeros
+   * @throws IllegalArgumentException for a padding mode the module cannot be mapped with
+   */
+  static boolean paddingMode(String module, String paddingMode) {
+    if (paddingMode.equals("zeros")) {
+      return false;
+    }
+    if (module.contains("ConvTranspose")) {
+      throw new IllegalArgumentException("padding_mode of " + module + " must be \"zeros\" (a transposed"
+          + " convolution pads only with zeros), got \"" + paddingMode + "\"");
+    }
+    if (module.contains("Conv") && paddingMode.equals("circular")) {
+      return true;
+    }
+    throw new IllegalArgumentException("padding_mode of " + module + " must be \"zeros\""
+        + (module.contains("Conv") ? " or \"circular\"" : "") + ", got \"" + paddingMode + "\"");
+  }
+
+  /**
    * {@code F.conv1d/2d/3d} with stride, padding, dilation and groups. Circular padding follows the
    * reference's quant conv modules, which pad {@code ((p + 1) / 2, p / 2)} per dim (torch's pre-1.5
    * expanded padding), not {@code (p, p)}.
