@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -35,8 +33,9 @@ public final class Calibration {
   private Calibration() {}
 
   /**
-   * Runs up to {@code numBatches} batches of {@code data} through the network in inference mode,
-   * with a progress bar, so that the quantizers' calibrators collect statistics. The iterator is
+   * Runs up to {@code numBatches} batches of {@code data} through the network in inference mode, so
+   * that the quantizers' calibrators collect statistics, with a progress bar once the pass has run for
+   * a second (a shorter pass shows none: the bar's set-up would cost more than the pass). The iterator is
    * reset first when it supports it. Quantizers that are disabled at the start are left alone.
    *
    * @param model a MultiLayerNetwork or ComputationGraph (single input) with quantizers
@@ -73,12 +72,11 @@ public final class Calibration {
       if (data.resetSupported()) {
         data.reset();
       }
-      try (ProgressBar bar = new ProgressBarBuilder().setTaskName("calibrating").setInitialMax(numBatches)
-          .continuousUpdate().build()) {
+      try (CalibrationProgress progress = new CalibrationProgress(numBatches, System::nanoTime)) {
         while (used < numBatches && data.hasNext()) {
           forward(model, data.next().getFeatures());
           used++;
-          bar.step();
+          progress.step();
         }
       }
     } finally {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -258,8 +259,13 @@ public final class DemoPipeline {
     QuantModules.initialize(QuantSetting.W8A8.config("histogram"));
     MultiLayerNetwork calNet = copyOnQatSchedule(data.train(), fp32Params);
     QuantModules.deactivate();
-    int calibBatches = (calib.size() + CALIB_BATCH - 1) / CALIB_BATCH;
-    List<INDArray> calibX = batches(calib, CALIB_BATCH, calibBatches);
+    // Both sides of the calibration pair run the same ready-made batches: the pair times the pass, not
+    // the making of batches from images.
+    List<DataSet> calibSets = new ArrayList<>();
+    ImageSetIterator calibIt = ImageSetIterator.inOrder(calib, CALIB_BATCH);
+    while (calibIt.hasNext()) {
+      calibSets.add(calibIt.next());
+    }
     List<INDArray> testX = batches(data.test(), CALIB_BATCH, 4);
     List<DataSet> steps = new ArrayList<>();
     ImageSetIterator it = ImageSetIterator.shuffled(data.train(), LeNet5.BATCH_SIZE, request.seed() + 7);
@@ -268,8 +274,8 @@ public final class DemoPipeline {
     }
     List<PairedTiming> costs = new ArrayList<>();
     costs.add(PairedTiming.measure("histogram calibration pass vs FP32 forward (" + calib.size() + " images)", pairs,
-        () -> Calibration.collectStats(calNet, ImageSetIterator.inOrder(calib, CALIB_BATCH), calibBatches),
-        () -> calibX.forEach(x -> plain.output(x, false))));
+        () -> Calibration.collectStats(calNet, new ListDataSetIterator<>(calibSets, CALIB_BATCH), calibSets.size()),
+        () -> calibSets.forEach(d -> plain.output(d.getFeatures(), false))));
     costs.add(PairedTiming.measure("fake-quant inference vs FP32 inference (" + testX.size() * CALIB_BATCH + " images)",
         pairs, () -> testX.forEach(x -> qat.output(x, false)), () -> testX.forEach(x -> plain.output(x, false))));
     costs.add(PairedTiming.measure("QAT step vs FP32 step (w8a8, " + steps.size() + " steps of " + LeNet5.BATCH_SIZE + ")",
