@@ -4,10 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.quant4j.tensor.StorageLayout;
 
 /**
  * Read access to the float32 values of an INDArray in host memory, in storage order, without copying
- * when the array's elements are exactly its float32 buffer. Anything else (an offset view, another
+ * when the array's elements are exactly its float32 buffer (in any order of dims: see
+ * {@link StorageLayout#isDensePermutation}). Anything else (an offset view, another
  * data type) is first converted into a fresh float32 array; the input is never modified.
  *
  * <p>The buffer points into native memory that ND4J frees when the owning array is collected, so a
@@ -37,8 +39,8 @@ record HostFloats(INDArray owner, ByteBuffer bytes) {
     return new HostFloats(owner, b.slice().order(ByteOrder.nativeOrder()));
   }
 
+  /** Whether x's elements are exactly its float32 buffer's first length() elements, in any order. */
   private static boolean wholeBuffer(INDArray x) {
-    return x.dataType() == DataType.FLOAT && x.offset() == 0 && x.data().offset() == 0
-        && x.data().length() == x.length() && x.elementWiseStride() == 1;
+    return x.dataType() == DataType.FLOAT && StorageLayout.isDensePermutation(x);
   }
 }

@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.quant4j.nn.TensorQuantizer;
 import org.quant4j.tensor.QuantDescriptor;
+import org.quant4j.tensor.StorageLayout;
 import org.quant4j.tensor.TensorQuant;
 
 /**
@@ -32,7 +33,9 @@ final class QuantizedArrays {
     private INDArray array;
 
     /**
-     * A detached array of the shape, order and type of {@code like}, reused when it still fits.
+     * A detached array of the shape, order and type of {@code like} (and its strides, when like is a
+     * permuted view of a dense buffer, so that the quantized array keeps its storage order), reused
+     * when it still fits.
      *
      * @param like the array to match
      * @return the buffer
@@ -41,9 +44,10 @@ final class QuantizedArrays {
       if (array == null
           || array.dataType() != like.dataType()
           || array.ordering() != like.ordering()
-          || !Arrays.equals(array.shape(), like.shape())) {
+          || !Arrays.equals(array.shape(), like.shape())
+          || !Arrays.equals(array.stride(), like.stride()) && StorageLayout.isDensePermutation(like)) {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-          array = Nd4j.createUninitialized(like.dataType(), like.shape(), like.ordering());
+          array = StorageLayout.uninitializedLike(like);
         }
       }
       return array;

@@ -239,9 +239,18 @@ public final class FloatLanes {
    * @return the lanes
    */
   public FloatVector load(VectorSpecies<Float> species, int index) {
-    return BUFFER_ACCESS
-        ? FloatVector.fromByteBuffer(species, buffer, index * Float.BYTES, ORDER)
-        : FloatVector.fromArray(species, array, index - base);
+    // load, store and their halves stay under HotSpot's MaxInlineSize (35 bytes of bytecode), so the JIT
+    // inlines them at every call site, hot or not; a vector passed to a call that is not inlined is
+    // boxed, which makes a kernel an order of magnitude slower.
+    return BUFFER_ACCESS ? loadFromBuffer(species, index) : loadFromArray(species, index);
+  }
+
+  private FloatVector loadFromBuffer(VectorSpecies<Float> species, int index) {
+    return FloatVector.fromByteBuffer(species, buffer, index * Float.BYTES, ORDER);
+  }
+
+  private FloatVector loadFromArray(VectorSpecies<Float> species, int index) {
+    return FloatVector.fromArray(species, array, index - base);
   }
 
   /**
@@ -252,10 +261,18 @@ public final class FloatLanes {
    */
   public void store(FloatVector v, int index) {
     if (BUFFER_ACCESS) {
-      v.intoByteBuffer(buffer, index * Float.BYTES, ORDER);
+      storeToBuffer(v, index);
     } else {
-      v.intoArray(array, index - base);
+      storeToArray(v, index);
     }
+  }
+
+  private void storeToBuffer(FloatVector v, int index) {
+    v.intoByteBuffer(buffer, index * Float.BYTES, ORDER);
+  }
+
+  private void storeToArray(FloatVector v, int index) {
+    v.intoArray(array, index - base);
   }
 
   /**

@@ -490,6 +490,9 @@ public final class TensorQuant {
       if (VectorFakeQuantKernel.canRun(x)) {
         return VectorFakeQuantKernel.hasNegativeAndNoNaN(x);
       }
+      if (x.dataType() == DataType.FLOAT && HostMemory.isHost(x) && StorageLayout.isDensePermutation(x)) {
+        return VectorFakeQuantKernel.hasNegativeAndNoNaN(StorageLayout.flatStorage(x));
+      }
       boolean negative = false;
       for (double v : ElementwiseFakeQuant.valuesOf(x)) {
         if (Double.isNaN(v)) {
@@ -515,6 +518,16 @@ public final class TensorQuant {
     }
 
     private void runVector(INDArray x, INDArray out, boolean fake) {
+      if (layout.mode() == ChannelLayout.Mode.PER_TENSOR && !VectorFakeQuantKernel.canRun(x)
+          && StorageLayout.isDensePermutation(x) && StorageLayout.isDensePermutation(out)
+          && StorageLayout.sameStrides(x, out)) {
+        // one scale for every element: x's buffer can be quantized in storage order, into out's buffer
+        // laid out the same way, without gathering the view first
+        INDArray flatX = StorageLayout.flatStorage(x);
+        INDArray flatOut = x == out ? flatX : StorageLayout.flatStorage(out);
+        VectorFakeQuantKernel.run(flatX, flatOut, ChannelLayout.of("amax", flatX.shape(), new long[0]), scales, fake);
+        return;
+      }
       INDArray src = VectorFakeQuantKernel.canRun(x) ? x : x.dup('c');
       if (VectorFakeQuantKernel.canRun(out)) {
         VectorFakeQuantKernel.run(src, out, layout, scales, fake);

@@ -209,12 +209,24 @@ final class VectorFakeQuantKernel {
     }
   }
 
+  /**
+   * {@code rint(v)} clamped to {@code [lo, hi]}, NaN kept. It and its two halves stay under HotSpot's
+   * MaxInlineSize (35 bytes of bytecode) so that they are inlined wherever they are called: vectors
+   * passed to a call that is not inlined are boxed.
+   */
   private static FloatVector quantize(FloatVector v, FloatVector loBelow, FloatVector lo, FloatVector hi) {
+    return roundHalfEven(clamp(v, loBelow, lo, hi));
+  }
+
+  private static FloatVector clamp(FloatVector v, FloatVector loBelow, FloatVector lo, FloatVector hi) {
     FloatVector c = v.blend(lo, v.compare(VectorOperators.LT, loBelow));
-    c = c.blend(hi, c.compare(VectorOperators.GT, hi));
+    return c.blend(hi, c.compare(VectorOperators.GT, hi));
+  }
+
+  /** Round half to even by adding and subtracting 1.5 * 2^23, keeping the sign (so -0.4 gives -0). */
+  private static FloatVector roundHalfEven(FloatVector c) {
     FloatVector r = c.add(MAGIC).sub(MAGIC);
-    IntVector sign = c.reinterpretAsInts().and(SIGN);
-    return r.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    return r.reinterpretAsInts().or(c.reinterpretAsInts().and(SIGN)).reinterpretAsFloats();
   }
 
   /**

@@ -1,0 +1,80 @@
+package org.quant4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.quant4j.calib.HistogramCalibrator;
+
+/** Arrays whose elements are their whole buffer in another order: DL4J's permuted convolution outputs. */
+class StorageLayoutTest {
+
+  /** A [2, 3, 4, 5] array stored as [3, 2, 5, 4], as DL4J's convolution hands out NCHW over a CNHW-like buffer. */
+  private static INDArray permutedView() {
+    INDArray storage = Nd4j.linspace(-7.3, 9.1, 120, DataType.FLOAT).reshape('c', 3, 2, 5, 4);
+    return storage.permute(1, 0, 3, 2);
+  }
+
+  @Test
+  void aPermutedViewOfAWholeBufferIsADensePermutation() {
+    INDArray p = permutedView();
+    assertFalse(HostMemory.isCContiguous(p));
+    assertTrue(StorageLayout.isDensePermutation(p));
+    assertTrue(StorageLayout.isDensePermutation(Nd4j.rand(DataType.FLOAT, 4, 5)));
+  }
+
+  @Test
+  void slicesAndStridedViewsAreNotDensePermutations() {
+    INDArray m = Nd4j.rand(DataType.FLOAT, 6, 5);
+    assertFalse(StorageLayout.isDensePermutation(m.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all())));
+    assertFalse(StorageLayout.isDensePermutation(m.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 3))));
+    assertFalse(StorageLayout.isDensePermutation(m.get(NDArrayIndex.interval(0, 2, 6), NDArrayIndex.all())));
+  }
+
+  @Test
+  void anArrayLikeAPermutedViewHasItsStrides() {
+    INDArray p = permutedView();
+    INDArray like = StorageLayout.uninitializedLike(p);
+    assertArrayEquals(p.shape(), like.shape());
+    assertArrayEquals(p.stride(), like.stride());
+    assertTrue(StorageLayout.isDensePermutation(like));
+  }
+
+  @Test
+  void fakeQuantOfAPermutedViewIsBitExactWithItsCopy() {
+    INDArray p = permutedView();
+    INDArray amax = Nd4j.scalar(DataType.FLOAT, 6.5f);
+    INDArray expected = TensorQuant.fakeTensorQuant(p.dup('c'), amax, 4, false, false);
+    INDArray sameLayout = TensorQuant.fakeTensorQuantInto(p, amax, 4, false, false, StorageLayout.uninitializedLike(p));
+    INDArray cOrder = TensorQuant.fakeTensorQuantInto(p, amax, 4, false, false, Nd4j.create(DataType.FLOAT, 2, 3, 4, 5));
+    assertArrayEquals(bits(expected), bits(sameLayout));
+    assertArrayEquals(bits(expected), bits(cOrder));
+    assertArrayEquals(p.stride(), sameLayout.stride());
+  }
+
+  @Test
+  void aHistogramOfAPermutedViewCountsWhatItsCopyCounts() {
+    INDArray p = permutedView();
+    HistogramCalibrator view = HistogramCalibrator.builder().build();
+    HistogramCalibrator copy = HistogramCalibrator.builder().build();
+    view.collect(p);
+    copy.collect(p.dup('c'));
+    assertEquals(copy.histogram(), view.histogram());
+    assertEquals(copy.edges(), view.edges());
+  }
+
+  private static int[] bits(INDArray a) {
+    float[] f = a.dup('c').data().asFloat();
+    int[] b = new int[f.length];
+    for (int i = 0; i < f.length; i++) {
+      b[i] = Float.floatToRawIntBits(f[i]);
+    }
+    return b;
+  }
+}
