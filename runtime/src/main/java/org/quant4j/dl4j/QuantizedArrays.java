@@ -45,7 +45,8 @@ final class QuantizedArrays {
           || array.dataType() != like.dataType()
           || array.ordering() != like.ordering()
           || !Arrays.equals(array.shape(), like.shape())
-          || !Arrays.equals(array.stride(), like.stride()) && StorageLayout.isDensePermutation(like)) {
+          || StorageLayout.isPermutedView(like) != StorageLayout.isPermutedView(array)
+          || StorageLayout.isPermutedView(like) && !Arrays.equals(array.stride(), like.stride())) {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
           array = StorageLayout.uninitializedLike(like);
         }
@@ -97,9 +98,7 @@ final class QuantizedArrays {
         preScaled = q.preQuantScale() != null;
       }
       if (!preScaled) {
-        INDArray out = inWorkspace
-            ? mgr.createUninitialized(ArrayType.INPUT, x.dataType(), x.shape(), x.ordering())
-            : buffer.fitting(x);
+        INDArray out = inWorkspace ? inputWorkspaceArrayLike(mgr, x) : buffer.fitting(x);
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
           return q.applyInto(x, out);
         }
@@ -117,6 +116,19 @@ final class QuantizedArrays {
     }
     INDArray placed = mgr.createUninitialized(ArrayType.INPUT, out.dataType(), out.shape(), out.ordering());
     return placed.assign(out);
+  }
+
+  /**
+   * An uninitialized array in DL4J's input workspace with x's shape and storage order (x's strides
+   * when x is a permuted view, as a convolution's output is), so that the layer reads its quantized
+   * input laid out as it would have read x.
+   */
+  private static INDArray inputWorkspaceArrayLike(LayerWorkspaceMgr mgr, INDArray x) {
+    if (StorageLayout.isPermutedView(x)) {
+      INDArray storage = mgr.createUninitialized(ArrayType.INPUT, x.dataType(), new long[] {x.length()}, 'c');
+      return StorageLayout.withStridesOf(x, storage.data());
+    }
+    return mgr.createUninitialized(ArrayType.INPUT, x.dataType(), x.shape(), x.ordering());
   }
 
   /**

@@ -67,11 +67,33 @@ public final class StorageLayout {
    * @return the new array
    */
   public static INDArray uninitializedLike(INDArray like) {
-    if (isDensePermutation(like) && !HostMemory.isCContiguous(like)) {
-      DataBuffer buffer = Nd4j.createBuffer(like.dataType(), like.length(), false);
-      return Nd4j.create(buffer, like.shape(), like.stride(), 0, like.ordering(), like.dataType());
+    if (isPermutedView(like)) {
+      return withStridesOf(like, Nd4j.createBuffer(like.dataType(), like.length(), false));
     }
     return Nd4j.createUninitialized(like.dataType(), like.shape(), like.ordering());
+  }
+
+  /**
+   * Whether the array is a dense permutation that is not C-contiguous: the case where matching its
+   * storage order needs its own strides.
+   *
+   * @param a the array
+   * @return true for a permuted view of a whole buffer
+   */
+  public static boolean isPermutedView(INDArray a) {
+    return isDensePermutation(a) && !HostMemory.isCContiguous(a);
+  }
+
+  /**
+   * An array of {@code like}'s shape, data type and strides over a given buffer.
+   *
+   * @param like a dense permutation
+   * @param storage a buffer of at least {@code like.length()} elements of like's data type (for
+   *     example a workspace array's), whose first elements become the new array's
+   * @return the array, sharing storage's memory
+   */
+  public static INDArray withStridesOf(INDArray like, DataBuffer storage) {
+    return Nd4j.create(storage, like.shape(), like.stride(), 0, like.ordering(), like.dataType());
   }
 
   /**

@@ -234,10 +234,21 @@ public final class TensorQuant {
     ChannelLayout layout = ChannelLayout.of("amax", x.shape(), amax.shape());
     double[] a = QuantScales.values(amax);
     float[] floatAmax = exactFloats(a);
-    if (floatAmax != null && gradOut.dataType() == DataType.FLOAT && VectorFakeQuantKernel.canRun(gradOut)
-        && VectorFakeQuantKernel.canRun(x) && KernelPath.selected() != KernelPath.ND4J_OPS) {
+    if (floatAmax != null && gradOut.dataType() == DataType.FLOAT && x.dataType() == DataType.FLOAT
+        && HostMemory.isHost(gradOut) && HostMemory.isHost(x) && KernelPath.selected() != KernelPath.ND4J_OPS
+        && x.length() * Float.BYTES <= Integer.MAX_VALUE) {
+      if (layout.mode() == ChannelLayout.Mode.PER_TENSOR && !VectorFakeQuantKernel.canRun(x)
+          && StorageLayout.isDensePermutation(x) && StorageLayout.isDensePermutation(gradOut)
+          && StorageLayout.sameStrides(x, gradOut)) {
+        // one amax for every element and the same storage order: mask the buffers as they lie
+        INDArray out = StorageLayout.uninitializedLike(x);
+        INDArray flatOut = StorageLayout.flatStorage(out);
+        StraightThroughKernel.run(StorageLayout.flatStorage(gradOut), StorageLayout.flatStorage(x), floatAmax,
+            ChannelLayout.of("amax", flatOut.shape(), new long[0]), flatOut);
+        return out;
+      }
       INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
-      StraightThroughKernel.run(gradOut, x, floatAmax, layout, out);
+      StraightThroughKernel.run(cContiguous(gradOut), cContiguous(x), floatAmax, layout, out);
       return out;
     }
     double[] xs = ElementwiseFakeQuant.valuesOf(x);
@@ -248,6 +259,11 @@ public final class TensorQuant {
       return Nd4j.createUninitialized(gradOut.dataType(), gradOut.shape(), 'c');
     }
     return ElementwiseFakeQuant.arrayOf(result, gradOut.shape(), gradOut.dataType());
+  }
+
+  /** The array itself when the vector kernels can read it in place, else a C-order copy. */
+  private static INDArray cContiguous(INDArray a) {
+    return VectorFakeQuantKernel.canRun(a) ? a : a.dup('c');
   }
 
   /** The values as float32 if float32 holds every one exactly (NaN included), else null. */

@@ -53,9 +53,23 @@ class StorageLayoutTest {
     INDArray expected = TensorQuant.fakeTensorQuant(p.dup('c'), amax, 4, false, false);
     INDArray sameLayout = TensorQuant.fakeTensorQuantInto(p, amax, 4, false, false, StorageLayout.uninitializedLike(p));
     INDArray cOrder = TensorQuant.fakeTensorQuantInto(p, amax, 4, false, false, Nd4j.create(DataType.FLOAT, 2, 3, 4, 5));
-    assertArrayEquals(bits(expected), bits(sameLayout));
-    assertArrayEquals(bits(expected), bits(cOrder));
+    assertArrayEquals(TensorQuantTest.bits(expected), TensorQuantTest.bits(sameLayout));
+    assertArrayEquals(TensorQuantTest.bits(expected), TensorQuantTest.bits(cOrder));
     assertArrayEquals(p.stride(), sameLayout.stride());
+  }
+
+  @Test
+  void theStraightThroughMaskOfAPermutedViewMatchesItsCopy() {
+    INDArray x = permutedView();
+    INDArray amax = Nd4j.scalar(DataType.FLOAT, 4.25f);
+    INDArray sameLayoutGrad = StorageLayout.uninitializedLike(x)
+        .assign(Nd4j.linspace(1, 120, 120, DataType.FLOAT).reshape('c', 2, 3, 4, 5));
+    INDArray expected = TensorQuant.fakeTensorQuantBackward(sameLayoutGrad.dup('c'), x.dup('c'), amax);
+    INDArray sameLayout = TensorQuant.fakeTensorQuantBackward(sameLayoutGrad, x, amax);
+    INDArray mixed = TensorQuant.fakeTensorQuantBackward(sameLayoutGrad.dup('c'), x, amax);
+    assertArrayEquals(TensorQuantTest.bits(expected), TensorQuantTest.bits(sameLayout));
+    assertArrayEquals(TensorQuantTest.bits(expected), TensorQuantTest.bits(mixed));
+    assertArrayEquals(x.stride(), sameLayout.stride());
   }
 
   @Test
@@ -67,14 +81,5 @@ class StorageLayoutTest {
     copy.collect(p.dup('c'));
     assertEquals(copy.histogram(), view.histogram());
     assertEquals(copy.edges(), view.edges());
-  }
-
-  private static int[] bits(INDArray a) {
-    float[] f = a.dup('c').data().asFloat();
-    int[] b = new int[f.length];
-    for (int i = 0; i < f.length; i++) {
-      b[i] = Float.floatToRawIntBits(f[i]);
-    }
-    return b;
   }
 }

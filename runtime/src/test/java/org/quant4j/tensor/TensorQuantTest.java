@@ -34,7 +34,8 @@ class TensorQuantTest {
     return Nd4j.scalar(v);
   }
 
-  private static int[] bits(INDArray a) {
+  /** The float32 bit patterns of an array in C order, for bit-exact comparisons. */
+  static int[] bits(INDArray a) {
     float[] f = a.dup('c').data().asFloat();
     int[] b = new int[f.length];
     for (int i = 0; i < f.length; i++) {
