@@ -44,16 +44,43 @@ public final class Training {
         it.reset();
       }
       try (ProgressBar bar = bar(task + " epoch " + (e + 1) + "/" + epochs, it.batchesPerEpoch())) {
-        int b = 0;
-        while (it.hasNext()) {
-          DataSet ds = it.next();
-          net.fit(ds);
-          if (++b % 50 == 0) {
-            bar.setExtraMessage(String.format(" loss %.4f", net.score()));
-          }
-          bar.step();
-        }
+        runEpoch(net, it, bar);
       }
+    }
+  }
+
+  /**
+   * Fits the network for one epoch, stepping a progress bar that other fits may share (each fit steps
+   * it once per batch; the bar's message shows the loss of whichever fit reported last).
+   *
+   * @param net the network, changed in place
+   * @param train the training images
+   * @param seed the shuffling seed
+   * @param bar the progress bar to step
+   */
+  public static void fitOneEpoch(MultiLayerNetwork net, ImageSet train, long seed, ProgressBar bar) {
+    runEpoch(net, ImageSetIterator.shuffled(train, LeNet5.BATCH_SIZE, seed), bar);
+  }
+
+  /**
+   * How many batches one epoch of {@code train} has.
+   *
+   * @param train the training images
+   * @return the batches per epoch, at {@link LeNet5#BATCH_SIZE} images each
+   */
+  public static int batchesPerEpoch(ImageSet train) {
+    return iterations(train, 1);
+  }
+
+  private static void runEpoch(MultiLayerNetwork net, ImageSetIterator it, ProgressBar bar) {
+    int b = 0;
+    while (it.hasNext()) {
+      DataSet ds = it.next();
+      net.fit(ds);
+      if (++b % 50 == 0) {
+        bar.setExtraMessage(String.format(" loss %.4f", net.score()));
+      }
+      bar.step();
     }
   }
 
