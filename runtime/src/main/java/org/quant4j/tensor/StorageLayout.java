@@ -97,13 +97,25 @@ public final class StorageLayout {
   }
 
   /**
+   * Whether two arrays of the same shape are both dense permutations with the same strides, so that
+   * element {@code i} of one buffer and element {@code i} of the other are the same array element.
+   *
+   * @param a one array
+   * @param b another, of a's shape
+   * @return true if their buffers can be walked together in storage order
+   */
+  static boolean sameDenseStorage(INDArray a, INDArray b) {
+    return isDensePermutation(a) && isDensePermutation(b) && sameStrides(a, b);
+  }
+
+  /**
    * Whether two arrays of the same shape keep their elements in the same storage order.
    *
    * @param a one array
    * @param b another, of a's shape
    * @return true if every dim of size above 1 has the same stride in both
    */
-  static boolean sameStrides(INDArray a, INDArray b) {
+  private static boolean sameStrides(INDArray a, INDArray b) {
     long[] shape = a.shape();
     long[] sa = a.stride();
     long[] sb = b.stride();

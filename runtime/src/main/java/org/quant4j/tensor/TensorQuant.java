@@ -238,8 +238,7 @@ public final class TensorQuant {
         && HostMemory.isHost(gradOut) && HostMemory.isHost(x) && KernelPath.selected() != KernelPath.ND4J_OPS
         && x.length() * Float.BYTES <= Integer.MAX_VALUE) {
       if (layout.mode() == ChannelLayout.Mode.PER_TENSOR && !VectorFakeQuantKernel.canRun(x)
-          && StorageLayout.isDensePermutation(x) && StorageLayout.isDensePermutation(gradOut)
-          && StorageLayout.sameStrides(x, gradOut)) {
+          && StorageLayout.sameDenseStorage(x, gradOut)) {
         // one amax for every element and the same storage order: mask the buffers as they lie
         INDArray out = StorageLayout.uninitializedLike(x);
         INDArray flatOut = StorageLayout.flatStorage(out);
@@ -535,8 +534,7 @@ public final class TensorQuant {
 
     private void runVector(INDArray x, INDArray out, boolean fake) {
       if (layout.mode() == ChannelLayout.Mode.PER_TENSOR && !VectorFakeQuantKernel.canRun(x)
-          && StorageLayout.isDensePermutation(x) && StorageLayout.isDensePermutation(out)
-          && StorageLayout.sameStrides(x, out)) {
+          && StorageLayout.sameDenseStorage(x, out)) {
         // one scale for every element: x's buffer can be quantized in storage order, into out's buffer
         // laid out the same way, without gathering the view first
         INDArray flatX = StorageLayout.flatStorage(x);
