@@ -123,32 +123,20 @@ final class AmaxReduction {
   }
 
   private static void reduceDoubles(double[] xs, ChannelLayout layout, double[] out) {
-    int len = (int) layout.runLength();
-    int step = layout.channelStep();
-    for (long r = 0; r < layout.runs(); r++) {
-      int c0 = layout.runChannel(r);
-      int from = (int) (r * len);
-      for (int j = 0; j < len; j++) {
-        int c = c0 + step * j;
-        out[c] = maxPropagatingNaN(out[c], Math.abs(xs[from + j]));
-      }
-    }
+    layout.forEachElement((i, c) -> out[c] = maxPropagatingNaN(out[c], Math.abs(xs[i])));
   }
 
   private static void reduceFloats(ByteBuffer in, ChannelLayout layout, double[] out) {
-    int len = (int) layout.runLength();
     boolean rows = layout.mode() == ChannelLayout.Mode.ROWS;
-    for (long r = 0; r < layout.runs(); r++) {
-      int c0 = layout.runChannel(r);
-      int from = (int) (r * len);
+    layout.forEachRun(0, layout.length(), (start, count, channel) -> {
       if (rows) {
-        for (int j = 0; j < len; j++) {
-          out[c0 + j] = maxPropagatingNaN(out[c0 + j], Math.abs(in.getFloat((from + j) * Float.BYTES)));
+        for (int j = 0; j < count; j++) {
+          out[channel + j] = maxPropagatingNaN(out[channel + j], Math.abs(in.getFloat((start + j) * Float.BYTES)));
         }
       } else {
-        out[c0] = maxPropagatingNaN(out[c0], absMax(in, from, len));
+        out[channel] = maxPropagatingNaN(out[channel], absMax(in, start, count));
       }
-    }
+    });
   }
 
   private static double absMax(ByteBuffer in, int from, int len) {

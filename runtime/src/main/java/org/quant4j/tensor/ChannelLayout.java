@@ -31,7 +31,6 @@ final class ChannelLayout {
   private final int channels;
   private final Mode mode;
   private final long runLength;
-  private final long runs;
   private final int runDims;
   private final long[] channelStrides;
 
@@ -64,12 +63,10 @@ final class ChannelLayout {
     if (last < 0 || n == 0) {
       mode = Mode.PER_TENSOR;
       runLength = n;
-      runs = n == 0 ? 0 : 1;
       runDims = 0;
     } else if (last == rank - 1) {
       mode = Mode.ROWS;
       runLength = shape[rank - 1];
-      runs = n / runLength;
       runDims = rank - 1;
     } else {
       mode = Mode.BLOCKS;
@@ -78,7 +75,6 @@ final class ChannelLayout {
         inner *= shape[d];
       }
       runLength = inner;
-      runs = n / inner;
       runDims = last + 1;
     }
   }
@@ -145,28 +141,78 @@ final class ChannelLayout {
     return mode;
   }
 
-  /** @return the number of runs */
-  long runs() {
-    return runs;
-  }
-
-  /** @return the elements per run */
-  long runLength() {
-    return runLength;
-  }
-
   /** @return 1 when consecutive elements of a run use consecutive channels, else 0 */
   int channelStep() {
     return mode == Mode.ROWS ? 1 : 0;
   }
 
   /**
+   * Visits the runs that overlap the elements {@code [from, to)} (C order), in order, each clipped to the
+   * range: the kernels' way through x, one call per run.
+   *
+   * @param from the first element
+   * @param to one past the last element
+   * @param visitor called with each piece
+   */
+  void forEachRun(long from, long to, RunVisitor visitor) {
+    if (from >= to) {
+      return;
+    }
+    long run = from / runLength;
+    long pos = from;
+    int step = channelStep();
+    while (pos < to) {
+      long runStart = run * runLength;
+      long runEnd = Math.min(runStart + runLength, to);
+      visitor.visit((int) pos, (int) (runEnd - pos), runChannel(run) + step * (int) (pos - runStart));
+      pos = runEnd;
+      run++;
+    }
+  }
+
+  /**
+   * Visits every element of x (C order) with its channel.
+   *
+   * @param visitor called with each element's index and channel
+   */
+  void forEachElement(ElementVisitor visitor) {
+    int step = channelStep();
+    forEachRun(0, length, (start, count, channel) -> {
+      for (int j = 0; j < count; j++) {
+        visitor.visit(start + j, channel + step * j);
+      }
+    });
+  }
+
+  /** A piece of a run: {@code count} elements from {@code start}, the first of them in {@code channel}. */
+  @FunctionalInterface
+  interface RunVisitor {
+    /**
+     * @param start the first element (C order)
+     * @param count how many elements
+     * @param channel the first element's channel; in {@link Mode#ROWS} element {@code start + j} is in
+     *     {@code channel + j}, otherwise all are in {@code channel}
+     */
+    void visit(int start, int count, int channel);
+  }
+
+  /** One element and its channel. */
+  @FunctionalInterface
+  interface ElementVisitor {
+    /**
+     * @param index the element (C order)
+     * @param channel its channel
+     */
+    void visit(int index, int channel);
+  }
+
+  /**
    * The channel of a run's first element.
    *
-   * @param run the run index, 0 to {@code runs() - 1}
+   * @param run the run index, 0 to {@code length / runLength - 1}
    * @return the channel index
    */
-  int runChannel(long run) {
+  private int runChannel(long run) {
     long c = 0;
     long rest = run;
     for (int d = runDims - 1; d >= 0 && rest > 0; d--) {

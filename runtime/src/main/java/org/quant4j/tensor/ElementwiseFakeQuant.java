@@ -38,20 +38,13 @@ final class ElementwiseFakeQuant {
     double[] div = scales.reported();
     double lo = scales.lo();
     double hi = scales.hi();
-    int len = (int) layout.runLength();
-    int step = layout.channelStep();
-    for (long r = 0; r < layout.runs(); r++) {
-      int c0 = layout.runChannel(r);
-      int from = (int) (r * len);
-      for (int j = 0; j < len; j++) {
-        int c = c0 + step * j;
-        double v = compute.round(xs[from + j] * mul[c]);
-        double q = Math.rint(v);
-        q = q < lo ? lo : (q > hi ? hi : q);
-        q = output.round(q);
-        result[from + j] = fake ? output.round(q / div[c]) : q;
-      }
-    }
+    layout.forEachElement((i, c) -> {
+      double v = compute.round(xs[i] * mul[c]);
+      double q = Math.rint(v);
+      q = q < lo ? lo : (q > hi ? hi : q);
+      q = output.round(q);
+      result[i] = fake ? output.round(q / div[c]) : q;
+    });
     out.assign(arrayOf(result, x.shape(), x.dataType()));
   }
 

@@ -49,24 +49,14 @@ final class StraightThroughKernel {
 
   private static void runRange(FloatLanes g, FloatLanes in, FloatLanes out, long from, long to, float[] amax,
       ChannelLayout layout) {
-    long len = layout.runLength();
     boolean rows = layout.mode() == ChannelLayout.Mode.ROWS;
-    long run = from / len;
-    long pos = from;
-    while (pos < to) {
-      long runStart = run * len;
-      long runEnd = Math.min(runStart + len, to);
-      int c = layout.runChannel(run);
-      int start = (int) pos;
-      int count = (int) (runEnd - pos);
+    layout.forEachRun(from, to, (start, count, channel) -> {
       if (rows) {
-        rowRun(g, in, out, start, count, amax, c + (int) (pos - runStart));
+        rowRun(g, in, out, start, count, amax, channel);
       } else {
-        blockRun(g, in, out, start, count, amax[c]);
+        blockRun(g, in, out, start, count, amax[channel]);
       }
-      pos = runEnd;
-      run++;
-    }
+    });
   }
 
   private static void blockRun(FloatLanes g, FloatLanes in, FloatLanes out, int from, int len, float a) {

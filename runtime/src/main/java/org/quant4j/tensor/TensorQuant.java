@@ -253,7 +253,7 @@ public final class TensorQuant {
     double[] xs = ElementwiseFakeQuant.valuesOf(x);
     double[] g = ElementwiseFakeQuant.valuesOf(gradOut);
     double[] result = new double[xs.length];
-    forEachElement(layout, (i, c) -> result[i] = Math.abs(xs[i]) <= a[c] ? g[i] : 0.0);
+    layout.forEachElement((i, c) -> result[i] = Math.abs(xs[i]) <= a[c] ? g[i] : 0.0);
     if (xs.length == 0) {
       return Nd4j.createUninitialized(gradOut.dataType(), gradOut.shape(), 'c');
     }
@@ -316,7 +316,7 @@ public final class TensorQuant {
     }
     double[] xs = ElementwiseFakeQuant.valuesOf(x);
     double[] result = new double[xs.length];
-    forEachElement(layout, (i, c) -> {
+    layout.forEachElement((i, c) -> {
       double q = p.round(Math.rint(p.round(xs[i] / step[c])) - zero[c]);
       q = q < minBound ? minBound : (q > maxBound ? maxBound : q);
       result[i] = p.round(p.round(q + zero[c]) * step[c]);
@@ -357,7 +357,7 @@ public final class TensorQuant {
     double[] xs = ElementwiseFakeQuant.valuesOf(x);
     double[] g = ElementwiseFakeQuant.valuesOf(gradOut);
     double[] result = new double[xs.length];
-    forEachElement(layout, (i, c) -> result[i] = xs[i] <= highs[c] && xs[i] >= lows[c] ? g[i] : 0.0);
+    layout.forEachElement((i, c) -> result[i] = xs[i] <= highs[c] && xs[i] >= lows[c] ? g[i] : 0.0);
     if (xs.length == 0) {
       return Nd4j.createUninitialized(gradOut.dataType(), gradOut.shape(), 'c');
     }
@@ -426,23 +426,6 @@ public final class TensorQuant {
     return axis < 0 ? axis + rank : axis;
   }
 
-  /** Visits every element of x (C order) with its channel index. */
-  private static void forEachElement(ChannelLayout layout, ElementVisitor visitor) {
-    int len = (int) layout.runLength();
-    int step = layout.channelStep();
-    for (long r = 0; r < layout.runs(); r++) {
-      int c0 = layout.runChannel(r);
-      int from = (int) (r * len);
-      for (int j = 0; j < len; j++) {
-        visitor.visit(from + j, c0 + step * j);
-      }
-    }
-  }
-
-  @FunctionalInterface
-  private interface ElementVisitor {
-    void visit(int index, int channel);
-  }
 
   static void requireNonNull(String name, INDArray a) {
     if (a == null) {

@@ -88,28 +88,16 @@ final class VectorFakeQuantKernel {
     float hi = (float) scales.hi();
     float[] mul = scales.multiplierFloats();
     float[] div = scales.reportedFloats();
-    long len = layout.runLength();
     boolean rows = layout.mode() == ChannelLayout.Mode.ROWS;
-    long run = from / len;
-    long pos = from;
-    while (pos < to) {
-      long runStart = run * len;
-      long runEnd = Math.min(runStart + len, to);
-      int c = layout.runChannel(run);
-      int count = (int) (runEnd - pos);
-      if (rows) {
-        int channel = c + (int) (pos - runStart);
-        if (fake) {
-          rowRunFake(in, out, (int) pos, count, mul, div, channel, lo, hi);
-        } else {
-          rowRunReal(in, out, (int) pos, count, mul, channel, lo, hi);
-        }
+    layout.forEachRun(from, to, (start, count, channel) -> {
+      if (!rows) {
+        blockRun(in, out, start, count, mul[channel], div[channel], lo, hi, fake);
+      } else if (fake) {
+        rowRunFake(in, out, start, count, mul, div, channel, lo, hi);
       } else {
-        blockRun(in, out, (int) pos, count, mul[c], div[c], lo, hi, fake);
+        rowRunReal(in, out, start, count, mul, channel, lo, hi);
       }
-      pos = runEnd;
-      run++;
-    }
+    });
   }
 
   /**
