@@ -31,6 +31,8 @@ final class QuantizedArrays {
    */
   static final class Buffer {
     private INDArray array;
+    /** Whether {@link #array} was made with a permuted view's strides. */
+    private boolean permuted;
 
     /**
      * A detached array of the shape, order and type of {@code like} (and its strides, when like is a
@@ -41,15 +43,17 @@ final class QuantizedArrays {
      * @return the buffer
      */
     INDArray fitting(INDArray like) {
+      boolean likePermuted = StorageLayout.isPermutedView(like);
       if (array == null
           || array.dataType() != like.dataType()
           || array.ordering() != like.ordering()
           || !Arrays.equals(array.shape(), like.shape())
-          || StorageLayout.isPermutedView(like) != StorageLayout.isPermutedView(array)
-          || StorageLayout.isPermutedView(like) && !Arrays.equals(array.stride(), like.stride())) {
+          || likePermuted != permuted
+          || likePermuted && !Arrays.equals(array.stride(), like.stride())) {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
           array = StorageLayout.uninitializedLike(like);
         }
+        permuted = likePermuted;
       }
       return array;
     }

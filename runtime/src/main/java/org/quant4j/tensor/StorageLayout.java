@@ -28,6 +28,9 @@ public final class StorageLayout {
     if (a.offset() != 0 || a.data().offset() != 0 || a.data().length() < a.length()) {
       return false;
     }
+    if (HostMemory.isCContiguous(a)) {
+      return true;
+    }
     long[] shape = a.shape();
     long[] stride = a.stride();
     Integer[] dims = new Integer[shape.length];
@@ -81,7 +84,7 @@ public final class StorageLayout {
    * @return true for a permuted view of a whole buffer
    */
   public static boolean isPermutedView(INDArray a) {
-    return isDensePermutation(a) && !HostMemory.isCContiguous(a);
+    return !HostMemory.isCContiguous(a) && isDensePermutation(a);
   }
 
   /**
