@@ -309,12 +309,8 @@ public final class DemoPipeline {
     QuantModules.deactivate();
     // Both sides of the calibration pair run the same ready-made batches: the pair times the pass, not
     // the making of batches from images.
-    List<DataSet> calibSets = new ArrayList<>();
-    ImageSetIterator calibIt = ImageSetIterator.inOrder(calib, CALIB_BATCH);
-    while (calibIt.hasNext()) {
-      calibSets.add(calibIt.next());
-    }
-    List<INDArray> testX = batches(data.test(), CALIB_BATCH, 4);
+    List<DataSet> calibSets = batches(calib, CALIB_BATCH, Integer.MAX_VALUE);
+    List<DataSet> testSets = batches(data.test(), CALIB_BATCH, 4);
     List<DataSet> steps = new ArrayList<>();
     ImageSetIterator it = ImageSetIterator.shuffled(data.train(), LeNet5.BATCH_SIZE, request.seed() + 7);
     for (int i = 0; i < COST_STEPS && it.hasNext(); i++) {
@@ -324,8 +320,9 @@ public final class DemoPipeline {
     costs.add(PairedTiming.measure("histogram calibration pass vs FP32 forward (" + calib.size() + " images)", pairs,
         () -> Calibration.collectStats(calNet, new ListDataSetIterator<>(calibSets, CALIB_BATCH), calibSets.size()),
         () -> calibSets.forEach(d -> plain.output(d.getFeatures(), false))));
-    costs.add(PairedTiming.measure("fake-quant inference vs FP32 inference (" + testX.size() * CALIB_BATCH + " images)",
-        pairs, () -> testX.forEach(x -> qat.output(x, false)), () -> testX.forEach(x -> plain.output(x, false))));
+    costs.add(PairedTiming.measure("fake-quant inference vs FP32 inference (" + testSets.size() * CALIB_BATCH + " images)",
+        pairs, () -> testSets.forEach(d -> qat.output(d.getFeatures(), false)),
+        () -> testSets.forEach(d -> plain.output(d.getFeatures(), false))));
     costs.add(PairedTiming.measure("QAT step vs FP32 step (w8a8, " + steps.size() + " steps of " + LeNet5.BATCH_SIZE + ")",
         pairs, () -> steps.forEach(qat::fit), () -> steps.forEach(plainTrain::fit)));
     costs.add(PairedTiming.measureAlone("entropy computeAmax over all " + Quantizers.of(calNet).size() + " quantizers",
@@ -333,13 +330,14 @@ public final class DemoPipeline {
     return costs;
   }
 
-  private static List<INDArray> batches(ImageSet images, int batch, int count) {
-    List<INDArray> xs = new ArrayList<>();
+  /** Up to {@code count} batches of {@code batch} images, in order. */
+  private static List<DataSet> batches(ImageSet images, int batch, int count) {
+    List<DataSet> sets = new ArrayList<>();
     ImageSetIterator it = ImageSetIterator.inOrder(images, batch);
-    while (it.hasNext() && xs.size() < count) {
-      xs.add(it.next().getFeatures());
+    while (it.hasNext() && sets.size() < count) {
+      sets.add(it.next());
     }
-    return xs;
+    return sets;
   }
 
   private double evaluate(String row, MultiLayerNetwork net, ImageSet test) {
