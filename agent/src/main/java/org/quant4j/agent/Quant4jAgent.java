@@ -79,7 +79,7 @@ public final class Quant4jAgent {
           .type(NetworkInstrumentation.types())
           .transform(NetworkInstrumentation.transformer())
           .installOn(instrumentation);
-      QuantModules.install(instrumentation, config, customize);
+      QuantModules.install(instrumentation, config, customize, AgentLog::warn);
       if (options.mode() == AgentMode.CALIBRATE) {
         Runtime.getRuntime().addShutdownHook(new Thread(new ExitCalibration(session), "quant4j-agent-calibration"));
         AgentLog.warn("calibrating: the amax is written to " + options.amax() + " when the JVM exits (normally, "

@@ -40,7 +40,7 @@ public final class AbstractLayerInstrumentation implements QuantInstrumentation 
      *
      * @param layer the layer under construction
      */
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    @Advice.OnMethodExit
     public static void exit(@Advice.This Object layer) {
       QuantHooks.onLayerCreated(layer);
     }
@@ -57,7 +57,7 @@ public final class AbstractLayerInstrumentation implements QuantInstrumentation 
      * @param workspaceMgr the workspace manager argument
      * @param input the layer's {@code input} field
      */
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    @Advice.OnMethodExit
     public static void exit(
         @Advice.This Object layer,
         @Advice.Argument(1) Object workspaceMgr,

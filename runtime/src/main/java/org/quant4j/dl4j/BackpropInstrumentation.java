@@ -46,7 +46,7 @@ public final class BackpropInstrumentation implements QuantInstrumentation {
      *
      * @param layer the layer
      */
-    @Advice.OnMethodEnter(suppress = Throwable.class)
+    @Advice.OnMethodEnter
     public static void enter(@Advice.This Object layer) {
       QuantHooks.enterBackprop(layer);
     }
@@ -57,7 +57,7 @@ public final class BackpropInstrumentation implements QuantInstrumentation {
      * @param layer the layer
      * @param result the returned pair, or null when the method threw
      */
-    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
     public static void exit(@Advice.This Object layer, @Advice.Return Object result) {
       QuantHooks.exitBackprop(layer, result);
     }

@@ -41,7 +41,7 @@ public final class BaseLayerInstrumentation implements QuantInstrumentation {
      * @param key the parameter key
      * @param value the returned parameter
      */
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    @Advice.OnMethodExit
     public static void exit(
         @Advice.This Object layer,
         @Advice.Argument(0) String key,
@@ -62,7 +62,7 @@ public final class BaseLayerInstrumentation implements QuantInstrumentation {
      * @param key the parameter key
      * @param value the returned parameter
      */
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    @Advice.OnMethodExit
     public static void exit(
         @Advice.This Object layer,
         @Advice.Argument(0) String key,

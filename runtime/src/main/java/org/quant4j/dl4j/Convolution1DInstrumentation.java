@@ -35,7 +35,7 @@ public final class Convolution1DInstrumentation implements QuantInstrumentation 
      *
      * @param layer the layer
      */
-    @Advice.OnMethodEnter(suppress = Throwable.class)
+    @Advice.OnMethodEnter
     public static void enter(@Advice.This Object layer) {
       QuantHooks.enterCompute(layer);
     }
@@ -45,7 +45,7 @@ public final class Convolution1DInstrumentation implements QuantInstrumentation 
      *
      * @param layer the layer
      */
-    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
     public static void exit(@Advice.This Object layer) {
       QuantHooks.exitCompute(layer);
     }

@@ -40,7 +40,7 @@ public final class ElementWiseVertexInstrumentation implements QuantInstrumentat
      * @param vertex the vertex
      * @param op its {@code op} field
      */
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    @Advice.OnMethodExit
     public static void exit(@Advice.This Object vertex, @Advice.FieldValue("op") Object op) {
       QuantHooks.onVertexCreated(vertex, op);
     }
@@ -57,7 +57,7 @@ public final class ElementWiseVertexInstrumentation implements QuantInstrumentat
      * @param graph its {@code graph} field
      * @param inputs its {@code inputs} field
      */
-    @Advice.OnMethodEnter(suppress = Throwable.class)
+    @Advice.OnMethodEnter
     public static void enter(
         @Advice.This Object vertex,
         @Advice.FieldValue("graph") Object graph,
@@ -71,7 +71,7 @@ public final class ElementWiseVertexInstrumentation implements QuantInstrumentat
      * @param vertex the vertex
      * @param inputs its {@code inputs} field
      */
-    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
     public static void exit(@Advice.This Object vertex, @Advice.FieldValue("inputs") INDArray[] inputs) {
       QuantHooks.afterVertexForward(vertex, inputs);
     }
@@ -87,7 +87,7 @@ public final class ElementWiseVertexInstrumentation implements QuantInstrumentat
      * @param vertex the vertex
      * @param result the returned pair
      */
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    @Advice.OnMethodExit
     public static void exit(@Advice.This Object vertex, @Advice.Return Object result) {
       QuantHooks.afterVertexBackward(vertex, result);
     }

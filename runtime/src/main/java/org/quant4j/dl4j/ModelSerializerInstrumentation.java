@@ -45,7 +45,7 @@ public final class ModelSerializerInstrumentation implements QuantInstrumentatio
      * @param model the model
      * @param file the file or path
      */
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    @Advice.OnMethodExit
     public static void exit(@Advice.Argument(0) Object model, @Advice.Argument(1) Object file) {
       QuantHooks.afterModelWritten(model, file);
     }
@@ -61,7 +61,7 @@ public final class ModelSerializerInstrumentation implements QuantInstrumentatio
      * @param file the model file
      * @param model the restored model
      */
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    @Advice.OnMethodExit
     public static void exit(@Advice.Argument(0) Object file, @Advice.Return Object model) {
       QuantHooks.afterModelRestored(model, file);
     }

@@ -16,14 +16,13 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.quant4j.nn.TensorQuantizer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The static dispatcher that the advice woven into DL4J classes calls. Every method is public (the
- * advice is inlined into DL4J's classes and runs in their class loader), takes the DL4J object it
- * serves, never throws, and leaves the DL4J value unchanged when anything goes wrong: a failure is
- * logged once per layer, on one line, and that layer runs in float from then on.
+ * advice is inlined into DL4J's classes and runs in their class loader) and takes the DL4J object it
+ * serves. When a layer cannot be quantized, {@link HookFailures} decides: in-process the user's call
+ * fails with a {@link QuantizationException}; under the agent one line goes to stderr and that layer
+ * runs in float from then on, its DL4J value unchanged.
  *
  * <p>Quantizer state lives in side tables keyed by layer (or vertex) identity, so the same advice
  * works when it is woven at load time (agent) and when loaded classes are retransformed (in-process).
@@ -31,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class QuantHooks {
 
-  private static final Logger LOG = LoggerFactory.getLogger(QuantHooks.class);
   private static final String SIBLING_SUFFIX = ".quant4j.json";
 
   private static final WeakIdentityMap<Object, LayerQuantizers> LAYERS = new WeakIdentityMap<>();
@@ -99,8 +97,8 @@ public final class QuantHooks {
       }
       LAYERS.put(layer, new LayerQuantizers(name, mapping, input, slots));
     } catch (Throwable t) {
-      LOG.warn("quant4j: layer {} ({}) left in float: its quantizers could not be created: {}",
-          name, layer.getClass().getSimpleName(), t.toString());
+      HookFailures.failed("layer " + name + " (" + layer.getClass().getSimpleName() + ")",
+          "creating its quantizers", t);
     }
   }
 
@@ -266,9 +264,8 @@ public final class QuantHooks {
 
   private static void fail(LayerQuantizers s, Object layer, String what, Throwable t) {
     if (!s.failed) {
+      HookFailures.failed("layer " + s.name("?") + " (" + layer.getClass().getSimpleName() + ")", what, t);
       s.markFailed();
-      LOG.warn("quant4j: layer {} ({}) left in float after an error {}: {}", s.name("?"),
-          layer.getClass().getSimpleName(), what, t.toString());
     }
   }
 
@@ -292,8 +289,7 @@ public final class QuantHooks {
       VERTICES.put(vertex, new ResidualQuantizer(name,
           create(config, QuantRole.RESIDUAL.quantizerName(name), QuantRole.RESIDUAL, new int[0])));
     } catch (Throwable t) {
-      LOG.warn("quant4j: vertex {} left in float: its residual quantizer could not be created: {}", name,
-          t.toString());
+      HookFailures.failed("vertex " + name, "creating its residual quantizer", t);
     }
   }
 
@@ -400,8 +396,8 @@ public final class QuantHooks {
 
   private static void failVertex(ResidualQuantizer r, String what, Throwable t) {
     if (!r.failed) {
+      HookFailures.failed("vertex " + r.vertexName, what, t);
       r.markFailed();
-      LOG.warn("quant4j: vertex {} left in float after an error {}: {}", r.vertexName, what, t.toString());
     }
   }
 
@@ -420,7 +416,7 @@ public final class QuantHooks {
         QuantState.save(m, siblingStateFile(new File(file.toString()).toPath()));
       }
     } catch (Throwable t) {
-      LOG.warn("quant4j: quantizer state of {} not saved beside it: {}", file, t.toString());
+      HookFailures.failed("the quantizer state of " + file, "saving it beside the model", t);
     }
   }
 
@@ -440,7 +436,7 @@ public final class QuantHooks {
         }
       }
     } catch (Throwable t) {
-      LOG.warn("quant4j: quantizer state for {} not restored: {}", file, t.toString());
+      HookFailures.failed("the quantizer state of " + file, "restoring it from " + SIBLING_SUFFIX, t);
     }
   }
 }

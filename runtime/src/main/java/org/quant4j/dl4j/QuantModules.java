@@ -1,6 +1,7 @@
 package org.quant4j.dl4j;
 
 import java.lang.instrument.Instrumentation;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -15,6 +16,9 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  * plain behaviour for layers built afterwards, as the reference's {@code deactivate()} restores the
  * torch classes; layers built while active keep their quantizers (disable them with
  * {@code TensorQuantizer.disable()} to run in float).
+ *
+ * <p>A layer that cannot be quantized as configured never runs in float unnoticed: the DL4J call that
+ * ran it ({@code init}, {@code output}, {@code fit}, ...) throws a {@link QuantizationException}.
  */
 public final class QuantModules {
 
@@ -40,7 +44,7 @@ public final class QuantModules {
       throw new IllegalArgumentException("config must not be null");
     }
     if (!installed) {
-      install(ByteBuddyAgent.install(), config, UnaryOperator.identity());
+      install(ByteBuddyAgent.install(), config, UnaryOperator.identity(), null);
     } else {
       QuantHooks.activate(config);
     }
@@ -53,12 +57,16 @@ public final class QuantModules {
    * @param instrumentation the JVM's instrumentation
    * @param config the configuration
    * @param customize changes to the agent builder (see {@link QuantInstrumentations#install})
+   * @param leaveInFloat null to fail the user's call with a {@link QuantizationException} when a layer
+   *     cannot be quantized; otherwise that layer is left in float and this receives one line saying so
+   *     (the agent, whose application cannot catch anything, prints it on stderr)
    */
-  public static synchronized void install(
-      Instrumentation instrumentation, QuantConfig config, UnaryOperator<AgentBuilder> customize) {
+  public static synchronized void install(Instrumentation instrumentation, QuantConfig config,
+      UnaryOperator<AgentBuilder> customize, Consumer<String> leaveInFloat) {
     if (config == null) {
       throw new IllegalArgumentException("config must not be null");
     }
+    HookFailures.reportTo(leaveInFloat);
     QuantHooks.activate(config);
     if (!installed) {
       QuantInstrumentations.install(instrumentation, customize);

@@ -114,7 +114,7 @@ final class QuantizeInstrumentation {
      * @param quantized bit {@code i} set when argument {@code i} is quantized
      * @param arguments all arguments
      */
-    @Advice.OnMethodEnter(suppress = Throwable.class)
+    @Advice.OnMethodEnter
     public static void enter(
         @Advice.This Object self,
         @QuantizedArguments long quantized,
@@ -133,7 +133,7 @@ final class QuantizeInstrumentation {
      * @param self the instance
      * @param result the returned weight
      */
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    @Advice.OnMethodExit
     public static void exit(
         @Advice.This Object self,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result) {

@@ -10,8 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.quant4j.nn.QuantModule;
 import org.quant4j.nn.TensorQuantizer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The quantizers of {@code @Quantize} objects whose class was woven in place ({@link QuantizeInstrumentation}), kept
@@ -26,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WovenQuantizers {
 
-  private static final Logger LOG = LoggerFactory.getLogger(WovenQuantizers.class);
   private static final Map<ClassLoader, Map<String, QuantizeClassFile>> CLASSES = new WeakHashMap<>();
   private static final WeakIdentityMap<Object, Woven> INSTANCES = new WeakIdentityMap<>();
   private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
@@ -180,11 +177,11 @@ public final class WovenQuantizers {
     }
 
     void fallBack(Object instance, String what, RuntimeException e) {
-      inFloat = true;
       String type = instance.getClass().getName();
-      if (LOGGED.add(type)) {
-        LOG.warn("quant4j: a {} runs in float after an error {}: {}", type, what, e.toString());
+      if (!HookFailures.leavesInFloat() || LOGGED.add(type)) {
+        HookFailures.failed("a " + type, what, e);
       }
+      inFloat = true;
     }
   }
 }
