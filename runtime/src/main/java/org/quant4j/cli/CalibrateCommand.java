@@ -35,6 +35,7 @@ final class CalibrateCommand implements Callable<Integer> {
     Files.createDirectories(out.toAbsolutePath().getParent());
     QuantState.save(net, out);
     System.out.println("amax: " + out.toAbsolutePath());
+    System.out.println("quantizers: " + org.quant4j.dl4j.QuantCoverage.of(net).summary());
     if (report != null) {
       AmaxChoice c = inputs.choice();
       Path index = CalibrationReport.builder()

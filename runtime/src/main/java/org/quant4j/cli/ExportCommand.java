@@ -73,6 +73,7 @@ final class ExportCommand implements Callable<Integer> {
       OnnxExport.export(net, inputShape, out, options);
       System.out.println("quant4j export: wrote " + out + " (opset " + opset + ", "
           + OnnxExport.quantizersOf(net).size() + " quantizers as Q/DQ)");
+      System.out.println("quant4j export: quantizers: " + org.quant4j.dl4j.QuantCoverage.of(net).summary());
       return 0;
     } catch (IllegalArgumentException | IOException e) {
       System.err.println("quant4j export: " + e.getMessage());

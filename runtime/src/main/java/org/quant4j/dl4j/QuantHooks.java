@@ -1,8 +1,6 @@
 package org.quant4j.dl4j;
 
 import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,8 +28,6 @@ import org.quant4j.nn.TensorQuantizer;
  */
 public final class QuantHooks {
 
-  private static final String SIBLING_SUFFIX = ".quant4j.json";
-
   private static final WeakIdentityMap<Object, LayerQuantizers> LAYERS = new WeakIdentityMap<>();
   private static final WeakIdentityMap<Object, ResidualQuantizer> VERTICES = new WeakIdentityMap<>();
   private static volatile QuantConfig active;
@@ -56,16 +52,6 @@ public final class QuantHooks {
 
   static ResidualQuantizer vertex(Object vertex) {
     return VERTICES.get(vertex);
-  }
-
-  /**
-   * The sibling file in which a model file's quantizer state is kept: {@code <model file>.quant4j.json}.
-   *
-   * @param modelFile the DL4J model zip
-   * @return the sibling path
-   */
-  public static Path siblingStateFile(Path modelFile) {
-    return modelFile.resolveSibling(modelFile.getFileName() + SIBLING_SUFFIX);
   }
 
   // ---------------------------------------------------------------- layers
@@ -405,15 +391,15 @@ public final class QuantHooks {
 
   /**
    * Called after ModelSerializer wrote a model to a file: writes the quantizer state beside it
-   * ({@code <file>.quant4j.json}) when the model has quantizers.
+   * ({@link SiblingStateFile}) when the model has quantizers.
    *
    * @param model the model written
    * @param file the model file ({@code File} or path {@code String})
    */
   public static void afterModelWritten(Object model, Object file) {
     try {
-      if (model instanceof Model m && file != null && !Quantizers.of(m).isEmpty()) {
-        QuantState.save(m, siblingStateFile(new File(file.toString()).toPath()));
+      if (model instanceof Model m && file != null) {
+        SiblingStateFile.written(m, new File(file.toString()).toPath());
       }
     } catch (Throwable t) {
       HookFailures.failed("the quantizer state of " + file, "saving it beside the model", t);
@@ -422,7 +408,7 @@ public final class QuantHooks {
 
   /**
    * Called after ModelSerializer restored a model from a file: loads the quantizer state from the
-   * sibling file when there is one.
+   * sibling file when there is one and {@link SiblingStateFile}'s rules allow it.
    *
    * @param model the restored model
    * @param file the model file
@@ -430,13 +416,10 @@ public final class QuantHooks {
   public static void afterModelRestored(Object model, Object file) {
     try {
       if (model instanceof Model m && file != null) {
-        Path sibling = siblingStateFile(new File(file.toString()).toPath());
-        if (Files.isRegularFile(sibling)) {
-          QuantState.load(m, sibling, false);
-        }
+        SiblingStateFile.restored(m, new File(file.toString()).toPath());
       }
     } catch (Throwable t) {
-      HookFailures.failed("the quantizer state of " + file, "restoring it from " + SIBLING_SUFFIX, t);
+      HookFailures.failed("the quantizer state of " + file, "restoring it from its .quant4j.json sibling", t);
     }
   }
 }

@@ -3,12 +3,17 @@ package org.quant4j.dl4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -18,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.quant4j.calib.AmaxMethod;
 import org.quant4j.nn.TensorQuantizer;
 
-/** Saving and loading quantizer state by name. */
+/** Saving and loading quantizer state by name, all or nothing, and the sibling file beside a saved model. */
 class QuantStateTest {
 
   @TempDir Path dir;
@@ -75,21 +80,145 @@ class QuantStateTest {
   }
 
   @Test
+  void oneEntryThatDoesNotFitChangesNothingAndIsNamed() throws Exception {
+    Path file = dir.resolve("amax.json");
+    QuantState.save(calibrated(), file);
+    Map<String, QuantizerState> entries = new LinkedHashMap<>(QuantStateFile.read(file).quantizers());
+    entries.put("fc1._weight_quantizer", entries.get("fc1._weight_quantizer").toBuilder()
+        .amax(new QuantizerState.Amax(new long[] {1, 7}, new float[7])).build());
+    QuantStateFile.of(entries).write(file);
+    MultiLayerNetwork fresh = Networks.quantized(QuantizersNamingTest.miniLeNet());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuantState.load(fresh, file));
+    assertEquals(file + " does not fit the model, nothing was loaded: fc1._weight_quantizer: amax shape [1, 7] does "
+        + "not fit the weight [36, 8] quantized per channel on axis 1 (expected [1, 8])", e.getMessage());
+    assertUntouched(fresh);
+    assertThrows(IllegalArgumentException.class, () -> QuantState.load(fresh, file, false));
+    assertUntouched(fresh);
+  }
+
+  private static void assertUntouched(MultiLayerNetwork net) {
+    Quantizers.of(net).forEach((name, q) -> {
+      assertNull(q.amax(), name);
+      assertTrue(q.isEnabled() && q.isQuantEnabled() && !q.isCalibEnabled(), name);
+    });
+  }
+
+  @Test
+  void stateSavedFromAnotherGridIsRefusedNamingBoth() throws Exception {
+    QuantConfig w4 = QuantConfig.DEFAULT.toBuilder()
+        .weight(new QuantSpec(4, null, null, null, null, null, null, null, null)).build();
+    MultiLayerNetwork net4 = Networks.quantized(w4, QuantizersNamingTest.miniLeNet());
+    Path file = dir.resolve("w4.json");
+    QuantState.save(net4, file);
+    MultiLayerNetwork net8 = Networks.quantized(QuantizersNamingTest.miniLeNet());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuantState.load(net8, file));
+    assertTrue(e.getMessage().contains("conv1._weight_quantizer: saved from a 4-bit axis=0 quantizer, this one is "
+        + "8-bit axis=0 (load it into a network built with the QuantConfig it was saved from)"), e.getMessage());
+    QuantState.load(Networks.quantized(w4, QuantizersNamingTest.miniLeNet()), file);
+  }
+
+  @Test
+  void anAgentFileWithOneNetworkLoadsAndOneWithSeveralIsRefusedNamingThem() throws Exception {
+    MultiLayerNetwork net = calibrated();
+    Path one = dir.resolve("one.json");
+    QuantStateFile.ofNetworks(Map.of("net0", QuantState.capture(net))).write(one);
+    MultiLayerNetwork fresh = Networks.quantized(QuantizersNamingTest.miniLeNet());
+    QuantState.load(fresh, one);
+    assertSameState(net, fresh);
+    Path two = dir.resolve("two.json");
+    Map<String, Map<String, QuantizerState>> networks = new LinkedHashMap<>();
+    networks.put("net0", QuantState.capture(net));
+    networks.put("net1", QuantState.capture(net));
+    QuantStateFile.ofNetworks(networks).write(two);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuantState.load(fresh, two));
+    assertTrue(e.getMessage().startsWith(two + ": it holds the state of 2 networks (net0, net1)"), e.getMessage());
+  }
+
+  @Test
+  void theOldAgentFormatLoadsItsAmaxAndLeavesTheFlags() throws Exception {
+    Path file = dir.resolve("old.json");
+    Files.writeString(file, "{\"format\": \"quant4j-agent-amax\", \"version\": 1, \"quantizers\": {"
+        + "\"net0.fc1._weight_quantizer\": {\"shape\": [1, 8], \"amax\": [1, 2, 3, 4, 5, 6, 7, 8.5]},"
+        + "\"net0.fc1._input_quantizer\": {\"shape\": [], \"amax\": [0.75]}}}");
+    MultiLayerNetwork fresh = Networks.quantized(QuantizersNamingTest.miniLeNet());
+    Quantizers.of(fresh).get("fc1._input_quantizer").disable();
+    QuantState.load(fresh, file, false);
+    assertEquals(0.75f, Quantizers.of(fresh).get("fc1._input_quantizer").amax().getFloat(0));
+    assertFalse(Quantizers.of(fresh).get("fc1._input_quantizer").isEnabled());
+    assertEquals(8.5f, Quantizers.of(fresh).get("fc1._weight_quantizer").amax().getFloat(7));
+  }
+
+  @Test
+  void aQuantizerWithANonFiniteAmaxIsNotSaved() {
+    MultiLayerNetwork net = calibrated();
+    Quantizers.of(net).get("fc1._input_quantizer").setAmax(Float.NaN);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> QuantState.save(net, dir.resolve("nan.json")));
+    assertTrue(e.getMessage().startsWith("fc1._input_quantizer: amax[0] is NaN"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("nan.json")));
+  }
+
+  private static MultiLayerNetwork restore(File model) {
+    return Networks.build(QuantConfig.DEFAULT, () -> {
+      try {
+        return ModelSerializer.restoreMultiLayerNetwork(model, false);
+      } catch (java.io.IOException ex) {
+        throw new java.io.UncheckedIOException(ex);
+      }
+    });
+  }
+
+  @Test
   void amaxSurvivesModelSerializerThroughASiblingFile() throws Exception {
     MultiLayerNetwork net = calibrated();
     File model = dir.resolve("lenet.zip").toFile();
     ModelSerializer.writeModel(net, model, false);
-    assertTrue(Files.isRegularFile(dir.resolve("lenet.zip.quant4j.json")));
-    MultiLayerNetwork restored = Networks.build(QuantConfig.DEFAULT,
-        () -> {
-          try {
-            return ModelSerializer.restoreMultiLayerNetwork(model, false);
-          } catch (java.io.IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
-          }
-        });
+    Path sibling = dir.resolve("lenet.zip.quant4j.json");
+    assertEquals(sibling, SiblingStateFile.of(model.toPath()));
+    assertTrue(Files.readString(sibling).contains("\"format\" : \"quant4j-state/1\""));
+    MultiLayerNetwork restored = restore(model);
     assertSameState(net, restored);
     INDArray x = CalibrationTest.data(1, 4).next().getFeatures();
     assertEquals(net.output(x), restored.output(x));
+  }
+
+  @Test
+  void aSiblingOlderThanItsModelIsNotReadAndSaysSo() throws Exception {
+    File model = dir.resolve("lenet.zip").toFile();
+    ModelSerializer.writeModel(calibrated(), model, false);
+    Path sibling = SiblingStateFile.of(model.toPath());
+    Files.setLastModifiedTime(sibling,
+        FileTime.fromMillis(Files.getLastModifiedTime(model.toPath()).toMillis() - 60_000));
+    List<String> lines = new ArrayList<>();
+    SiblingStateFile.reportTo(lines::add);
+    try {
+      assertUntouched(restore(model));
+    } finally {
+      SiblingStateFile.reportTo(null);
+    }
+    assertEquals(List.of(sibling + " not read: it is older than lenet.zip, which was saved again without it"), lines);
+  }
+
+  @Test
+  void siblingsCanBeTurnedOffForReadingAndWriting() throws Exception {
+    File model = dir.resolve("lenet.zip").toFile();
+    ModelSerializer.writeModel(calibrated(), model, false);
+    Path sibling = SiblingStateFile.of(model.toPath());
+    List<String> lines = new ArrayList<>();
+    SiblingStateFile.reportTo(lines::add);
+    SiblingStateFile.skipReading("amax=amax.json was given");
+    SiblingStateFile.skipWriting("calibrating");
+    try {
+      assertUntouched(restore(model));
+      Files.delete(sibling);
+      ModelSerializer.writeModel(calibrated(), model, false);
+    } finally {
+      SiblingStateFile.skipReading(null);
+      SiblingStateFile.skipWriting(null);
+      SiblingStateFile.reportTo(null);
+    }
+    assertFalse(Files.exists(sibling));
+    assertEquals(List.of(sibling + " not read: amax=amax.json was given", sibling + " not written: calibrating"),
+        lines);
   }
 }
