@@ -19,6 +19,7 @@ import org.quant4j.calib.AmaxMethod;
  * @param amax the amax file: written at exit in calibrate mode, read in quant mode; null for dynamic amax
  * @param report the calibration report's directory (calibrate mode), or null for none
  * @param verbose whether the agent says what it does on stderr
+ * @param onError what a configuration error does: stop the application (the default) or only warn
  */
 public record AgentOptions(
     Path config,
@@ -28,7 +29,8 @@ public record AgentOptions(
     double percentile,
     Path amax,
     Path report,
-    boolean verbose) {
+    boolean verbose,
+    OnError onError) {
 
   /** The percentile used when none is given: the reference's recommended 99.99. */
   public static final double DEFAULT_PERCENTILE = 99.99;
@@ -36,11 +38,12 @@ public record AgentOptions(
   /**
    * Checks the invariants the parser guarantees.
    *
-   * @throws NullPointerException if mode is null
+   * @throws NullPointerException if mode or onError is null
    * @throws IllegalArgumentException if calib is not max/histogram or percentile is outside [0, 100]
    */
   public AgentOptions {
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(onError, "onError");
     if (calib != null && !calib.equals("max") && !calib.equals("histogram")) {
       throw new IllegalArgumentException("calib must be max or histogram; got " + calib);
     }
@@ -52,10 +55,10 @@ public record AgentOptions(
   /**
    * The settings of an agent started without arguments: {@code QuantModules.initialize()} and dynamic amax.
    *
-   * @return quant mode, no files, not verbose
+   * @return quant mode, no files, not verbose, a configuration error stops the application
    */
   public static AgentOptions defaults() {
-    return new AgentOptions(null, AgentMode.QUANT, null, null, DEFAULT_PERCENTILE, null, null, false);
+    return new AgentOptions(null, AgentMode.QUANT, null, null, DEFAULT_PERCENTILE, null, null, false, OnError.EXIT);
   }
 
   /**
@@ -95,6 +98,9 @@ public record AgentOptions(
     }
     if (verbose) {
       parts.add("verbose=true");
+    }
+    if (onError != OnError.EXIT) {
+      parts.add("onerror=" + onError.argumentName());
     }
     return String.join(",", parts);
   }

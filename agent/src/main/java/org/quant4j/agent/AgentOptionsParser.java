@@ -12,12 +12,13 @@ import org.quant4j.calib.AmaxMethod;
  * Parses the agent's argument string, {@code key=value} pairs separated by commas (so a path cannot hold a comma).
  * Every problem is an {@link AgentOptionsException} whose message is one line naming the key and what it allows;
  * files are checked here too (config and, in quant mode, amax must exist), so a bad argument stops the agent before
- * it touches a class.
+ * it touches a class. What happens then is {@link #onError(String)}'s choice: the application stops, or (with
+ * {@code onerror=warn}) it runs unquantized.
  */
 public final class AgentOptionsParser {
   /** The keys, in the order the documentation gives them. */
   public static final List<String> KEYS =
-      List.of("config", "mode", "calib", "method", "percentile", "amax", "report", "verbose");
+      List.of("config", "mode", "calib", "method", "percentile", "amax", "report", "verbose", "onerror");
 
   private AgentOptionsParser() {}
 
@@ -36,6 +37,7 @@ public final class AgentOptionsParser {
     AmaxMethod method = method(values.get("method"));
     double percentile = percentile(values.get("percentile"));
     boolean verbose = bool("verbose", values.get("verbose"));
+    OnError onError = onErrorValue(values.get("onerror"));
     Path amax = null;
     Path report = null;
     if (mode == AgentMode.QUANT) {
@@ -53,8 +55,49 @@ public final class AgentOptionsParser {
         throw new AgentOptionsException(
             "amax", "mode=calibrate needs amax=FILE, the file the amax is written to at exit");
       }
+      if (config != null && sameFile(amax, config)) {
+        throw new AgentOptionsException("amax", "amax=" + values.get("amax") + " is also config=; the amax written at "
+            + "exit would replace the QuantConfig");
+      }
     }
-    return new AgentOptions(config, mode, calib, method, percentile, amax, report, verbose);
+    return new AgentOptions(config, mode, calib, method, percentile, amax, report, verbose, onError);
+  }
+
+  /**
+   * What a configuration error should do, read from an argument string that may hold other errors: the one
+   * {@code onerror} entry, if it is well formed.
+   *
+   * @param arguments the agent arguments, or null
+   * @return {@link OnError#WARN} for {@code onerror=warn}, otherwise {@link OnError#EXIT}
+   */
+  public static OnError onError(String arguments) {
+    if (arguments == null) {
+      return OnError.EXIT;
+    }
+    for (String entry : arguments.split(",", -1)) {
+      int eq = entry.indexOf('=');
+      if (eq > 0 && entry.substring(0, eq).trim().equals("onerror")
+          && entry.substring(eq + 1).trim().equals(OnError.WARN.argumentName())) {
+        return OnError.WARN;
+      }
+    }
+    return OnError.EXIT;
+  }
+
+  private static OnError onErrorValue(String value) {
+    if (value == null) {
+      return OnError.EXIT;
+    }
+    for (OnError o : OnError.values()) {
+      if (o.argumentName().equals(value)) {
+        return o;
+      }
+    }
+    throw bad("onerror", value);
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
   }
 
   private static Map<String, String> split(String arguments) {
@@ -87,6 +130,7 @@ public final class AgentOptionsParser {
       case "percentile" -> "P (0 to 100)";
       case "verbose" -> "true|false";
       case "report" -> "DIR";
+      case "onerror" -> "exit|warn";
       default -> "FILE";
     };
   }

@@ -11,6 +11,8 @@ import org.deeplearning4j.nn.api.Model;
 import org.quant4j.calib.AmaxMethod;
 import org.quant4j.dl4j.Calibration;
 import org.quant4j.dl4j.CalibrationResult;
+import org.quant4j.dl4j.QuantStateFile;
+import org.quant4j.dl4j.QuantizerState;
 import org.quant4j.dl4j.Quantizers;
 import org.quant4j.nn.TensorQuantizer;
 import org.quant4j.report.AmaxChoice;
@@ -20,7 +22,8 @@ import org.quant4j.report.CalibrationReport;
  * Calibrate mode's end, run by a shutdown hook: the JVM runs it when the application returns from {@code main},
  * calls {@code System.exit}, dies of an uncaught exception or gets SIGTERM/SIGINT. It computes every calibrated
  * quantizer's amax ({@link Calibration#computeAmax}: max calibrators take the max, histogram calibrators the chosen
- * method) and writes the amax file atomically, then, with {@code report=DIR}, the calibration report
+ * method) and writes the state file ({@link QuantStateFile}, the format QuantState and the command line use)
+ * atomically, then, with {@code report=DIR}, the calibration report
  * ({@link CalibrationReport}: one page, a histogram per quantizer with the amax each method would pick). A JVM killed with SIGKILL, halted, or crashed in native code runs no
  * hook; the agent says so when it starts.
  */
@@ -40,7 +43,7 @@ final class ExitCalibration implements Runnable {
   public void run() {
     AgentOptions options = session.options();
     try {
-      Map<String, AmaxFile.Amax> amax = new LinkedHashMap<>();
+      Map<String, Map<String, QuantizerState>> networks = new LinkedHashMap<>();
       Map<String, TensorQuantizer> calibratedQuantizers = new LinkedHashMap<>();
       List<String> sawNoData = new ArrayList<>();
       List<String> neverRan = new ArrayList<>();
@@ -51,33 +54,36 @@ final class ExitCalibration implements Runnable {
           continue;
         }
         Model model = (Model) t.network();
-        if (Quantizers.of(model).isEmpty()) {
+        Map<String, TensorQuantizer> quantizers = Quantizers.of(model);
+        if (quantizers.isEmpty()) {
           continue;
         }
         CalibrationResult result = Calibration.computeAmax(model, options.histogramMethod(), options.percentile());
-        Map<String, TensorQuantizer> quantizers = Quantizers.of(model);
-        for (String name : result.calibrated()) {
-          amax.put(t.prefix() + name, AmaxLoading.fromArray(quantizers.get(name).amax()));
-          calibratedQuantizers.put(t.prefix() + name, quantizers.get(name));
-        }
-        result.sawNoData().forEach(name -> sawNoData.add(t.prefix() + name));
+        networks.put(t.label(), states(t, quantizers, sawNoData));
+        result.calibrated().forEach(name -> calibratedQuantizers.put(t.fullName(name), quantizers.get(name)));
+        result.sawNoData().forEach(name -> sawNoData.add(t.fullName(name)));
         calibratedNetworks += result.calibrated().isEmpty() ? 0 : 1;
       }
       if (!sawNoData.isEmpty()) {
-        AgentLog.warn(sawNoData.size() + " quantizer(s) saw no data and have no amax in " + options.amax() + ": "
-            + String.join(", ", sawNoData));
+        AgentLog.warn(sawNoData.size() + " quantizer(s) have no amax in " + options.amax() + " (they saw no data, "
+            + "or it was not finite) and will use dynamic amax: " + String.join(", ", sawNoData));
       }
       if (!neverRan.isEmpty()) {
         AgentLog.info("never ran, nothing collected: " + String.join(", ", neverRan));
       }
-      if (amax.isEmpty()) {
+      if (calibratedQuantizers.isEmpty()) {
         AgentLog.warn("calibrate mode: no quantizer collected any data (" + session.networks().size()
             + " DL4J network(s) initialised, " + neverRan.size() + " never ran), so " + options.amax()
             + " was not written");
         return;
       }
-      new AmaxFile(calibrationNote(options), amax).write(options.amax());
-      AgentLog.warn("wrote the amax of " + amax.size() + " quantizer(s) of " + calibratedNetworks
+      // One network's state is a plain one-network file (what QuantState.load and quant4j export take); an
+      // application that initialised several gets one entry per network label.
+      QuantStateFile file = session.initialised() == 1 && networks.size() == 1
+          ? QuantStateFile.of(networks.values().iterator().next())
+          : QuantStateFile.ofNetworks(networks);
+      file.withCalibration(calibrationNote(options)).write(options.amax());
+      AgentLog.warn("wrote the amax of " + calibratedQuantizers.size() + " quantizer(s) of " + calibratedNetworks
           + " network(s) to " + options.amax() + " (" + describeMethod(options) + ")");
       if (options.report() != null) {
         writeReport(options, calibratedQuantizers);
@@ -85,6 +91,31 @@ final class ExitCalibration implements Runnable {
     } catch (IOException | RuntimeException e) {
       AgentLog.warn("calibrate mode: " + options.amax() + " not written: " + AgentLog.describe(e));
     }
+  }
+
+  /**
+   * Each quantizer's state as a quant run should load it: the quantizers the agent switched to calibrating quantize
+   * again (enabled, quant on, calib off), the others keep their flags. An amax that is not finite (a calibrator fed
+   * NaN) is left out, and the quantizer listed with those that saw no data.
+   */
+  private static Map<String, QuantizerState> states(TrackedNetwork t, Map<String, TensorQuantizer> quantizers,
+      List<String> noAmax) {
+    Map<String, QuantizerState> states = new LinkedHashMap<>();
+    quantizers.forEach((name, q) -> {
+      QuantizerState.Flags flags = t.calibrating(q)
+          ? new QuantizerState.Flags(true, true, false, q.isClipEnabled())
+          : QuantizerState.Flags.of(q);
+      QuantizerState.Amax amax = null;
+      if (q.amax() != null) {
+        try {
+          amax = QuantizerState.Amax.of(q.amax());
+        } catch (IllegalArgumentException notFinite) {
+          noAmax.add(t.fullName(name));
+        }
+      }
+      states.put(name, QuantizerState.builder().flags(flags).descriptor(q.descriptor()).amax(amax).build());
+    });
+    return states;
   }
 
   private static void writeReport(AgentOptions options, Map<String, TensorQuantizer> quantizers) {

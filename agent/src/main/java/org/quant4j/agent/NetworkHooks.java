@@ -3,7 +3,9 @@ package org.quant4j.agent;
 /**
  * The static dispatcher the agent's network advice calls from inside {@code MultiLayerNetwork} and
  * {@code ComputationGraph}. Public because the advice is inlined into those classes; never throws (the advice
- * suppresses anything, and every failure here is logged once and ignored), so the host application runs on.
+ * suppresses anything, and every failure here is logged once and ignored), so the host application runs on. The one
+ * way it ends the application is on purpose: a state file that does not fit a network stops it before that
+ * network's first forward pass, unless {@code onerror=warn} ({@link AgentSession#beforeForward}).
  */
 public final class NetworkHooks {
   private static volatile AgentSession session;

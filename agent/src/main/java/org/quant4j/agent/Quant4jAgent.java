@@ -12,11 +12,15 @@ import net.bytebuddy.dynamic.loading.ClassInjector;
 import org.quant4j.dl4j.QuantConfig;
 import org.quant4j.dl4j.QuantModules;
 import org.quant4j.dl4j.QuantSpec;
+import org.quant4j.dl4j.QuantStateFile;
+import org.quant4j.dl4j.SiblingStateFile;
 
 /**
  * The {@code -javaagent} (premain) and dynamic-attach (agentmain) entry points. Both parse the arguments, read the
- * files they name and only then install anything: a bad argument or file is one line on stderr and the
- * application runs unquantized. Then the agent installs {@code org.quant4j.dl4j}'s layer advice (the same advice
+ * files they name and only then install anything. A bad argument or file is one line on stderr; then a
+ * {@code -javaagent} start stops the application before it runs (exit status {@value OnError#EXIT_STATUS}) unless
+ * {@code onerror=warn} is given, which lets it run unquantized; an agent attached to a running application never
+ * stops it. Then the agent installs {@code org.quant4j.dl4j}'s layer advice (the same advice
  * {@code QuantModules.initialize()} installs in-process, through the instrumentation the JVM gives the agent rather
  * than a self-attach) and its own network advice ({@link NetworkInstrumentation}); in calibrate mode it also adds
  * the shutdown hook that writes the amax file ({@link ExitCalibration}).
@@ -33,7 +37,7 @@ public final class Quant4jAgent {
    * @param instrumentation the JVM's instrumentation
    */
   public static void premain(String arguments, Instrumentation instrumentation) {
-    start(arguments, instrumentation);
+    start(arguments, instrumentation, true);
   }
 
   /**
@@ -44,29 +48,38 @@ public final class Quant4jAgent {
    * @param instrumentation the JVM's instrumentation
    */
   public static void agentmain(String arguments, Instrumentation instrumentation) {
-    start(arguments, instrumentation);
+    start(arguments, instrumentation, false);
   }
 
-  private static void start(String arguments, Instrumentation instrumentation) {
+  private static void start(String arguments, Instrumentation instrumentation, boolean beforeMain) {
     if (!STARTED.compareAndSet(false, true)) {
       AgentLog.warn("already running in this JVM; the second start (" + arguments + ") is ignored");
       return;
     }
+    boolean stopOnError = beforeMain && AgentOptionsParser.onError(arguments) == OnError.EXIT;
     AgentOptions options;
     try {
       options = AgentOptionsParser.parse(arguments);
     } catch (AgentOptionsException e) {
-      AgentLog.warn(e.getMessage() + "; the agent is off and the application runs unquantized");
+      configurationError(e.getMessage(), stopOnError);
       return;
     }
     AgentLog.verbose(options.verbose());
+    QuantConfig config;
+    QuantStateFile state;
+    try {
+      config = config(options);
+      state = options.mode() == AgentMode.QUANT && options.amax() != null
+          ? QuantStateFile.read(options.amax(), AgentLog::warn) : null;
+    } catch (IOException | RuntimeException e) {
+      configurationError(e instanceof IllegalArgumentException ? e.getMessage() : AgentLog.describe(e), stopOnError);
+      return;
+    }
     keepByteBuddyOffUnsafe();
     try {
-      QuantConfig config = config(options);
-      AmaxFile amax = options.mode() == AgentMode.QUANT && options.amax() != null
-          ? AmaxFile.read(options.amax()) : null;
-      AgentSession session = new AgentSession(options, amax);
+      AgentSession session = new AgentSession(options, state, stopOnError);
       NetworkHooks.connect(session);
+      siblingFiles(options);
       Dl4jVisibility visible = new Dl4jVisibility(Quant4jAgent.class.getClassLoader());
       UnaryOperator<AgentBuilder> customize = builder -> {
         // Describe types from their class files, never by reflection: reflecting on a loaded class (retransformed
@@ -86,9 +99,37 @@ public final class Quant4jAgent {
             + "System.exit, an uncaught exception, SIGTERM; not after SIGKILL or a native crash)");
       }
       AgentLog.info("started with " + options.toArgumentString());
-    } catch (IOException | RuntimeException | LinkageError e) {
+    } catch (RuntimeException | LinkageError e) {
       NetworkHooks.connect(null);
       AgentLog.warn("not started: " + AgentLog.describe(e) + "; the application runs unquantized");
+    }
+  }
+
+  /**
+   * A configuration error: one line, then the application stops before it runs, or with {@code onerror=warn} (and
+   * always for an attached agent) runs unquantized.
+   */
+  private static void configurationError(String problem, boolean stop) {
+    if (stop) {
+      AgentLog.warn(problem + "; the application is stopped before it runs, exit status " + OnError.EXIT_STATUS
+          + " (fix it, or add onerror=warn to run the application unquantized)");
+      Runtime.getRuntime().exit(OnError.EXIT_STATUS);
+    }
+    AgentLog.warn(problem + "; the agent is off and the application runs unquantized");
+  }
+
+  /**
+   * The {@code <model>.quant4j.json} files beside saved models: an explicit {@code amax=} wins over them, a
+   * calibration starts afresh and writes its result to {@code amax=} only; their lines go to stderr.
+   */
+  private static void siblingFiles(AgentOptions options) {
+    SiblingStateFile.reportTo(AgentLog::warn);
+    if (options.mode() == AgentMode.CALIBRATE) {
+      SiblingStateFile.skipReading("mode=calibrate calibrates the network as DL4J restores it");
+      SiblingStateFile.skipWriting("mode=calibrate writes the calibrated state to amax=" + options.amax()
+          + " at exit");
+    } else if (options.amax() != null) {
+      SiblingStateFile.skipReading("amax=" + options.amax() + " was given, and it wins");
     }
   }
 

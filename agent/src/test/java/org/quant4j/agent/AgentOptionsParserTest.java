@@ -65,7 +65,8 @@ class AgentOptionsParserTest {
         "mode=quant,amax=" + amax + ",verbose=true",
         "mode=calibrate,calib=histogram,method=entropy,amax=" + amax,
         "mode=calibrate,calib=histogram,percentile=99.9,amax=" + amax,
-        "mode=calibrate,method=percentile,percentile=99.0,amax=" + amax + ",report=" + dir}) {
+        "mode=calibrate,method=percentile,percentile=99.0,amax=" + amax + ",report=" + dir,
+        "mode=quant,amax=" + amax + ",onerror=warn"}) {
       AgentOptions o = AgentOptionsParser.parse(args);
       assertEquals(args, o.toArgumentString());
       assertEquals(o, AgentOptionsParser.parse(o.toArgumentString()));
@@ -77,7 +78,7 @@ class AgentOptionsParserTest {
     AgentOptionsException e = rejected("mode=quant,bits=4");
     assertEquals("bits", e.key());
     assertEquals("unknown option 'bits'; the options are config, mode, calib, method, percentile, amax, report, "
-        + "verbose (key=value,...)", e.getMessage());
+        + "verbose, onerror (key=value,...)", e.getMessage());
   }
 
   @Test
@@ -92,6 +93,23 @@ class AgentOptionsParserTest {
     assertEquals("percentile=x: percentile must be P (0 to 100)",
         rejected("mode=calibrate,percentile=x,amax=a.json").getMessage());
     assertEquals("verbose=yes: verbose must be true|false", rejected("verbose=yes").getMessage());
+    assertEquals("onerror=ignore: onerror must be exit|warn", rejected("onerror=ignore").getMessage());
+  }
+
+  @Test
+  void aConfigurationErrorStopsTheApplicationUnlessOnerrorIsWarn() {
+    assertEquals(OnError.EXIT, AgentOptions.defaults().onError());
+    assertEquals(OnError.EXIT, AgentOptionsParser.parse("mode=quant").onError());
+    assertEquals(OnError.WARN, AgentOptionsParser.parse("onerror=warn").onError());
+    assertEquals(OnError.EXIT, AgentOptionsParser.parse("onerror=exit").onError());
+  }
+
+  @Test
+  void onerrorIsFoundInArgumentsThatHoldOtherErrors() {
+    assertEquals(OnError.WARN, AgentOptionsParser.onError("mode=calibrate,method=kl, onerror = warn"));
+    assertEquals(OnError.EXIT, AgentOptionsParser.onError("mode=calibrate,method=kl"));
+    assertEquals(OnError.EXIT, AgentOptionsParser.onError("onerror=ignore"));
+    assertEquals(OnError.EXIT, AgentOptionsParser.onError(null));
   }
 
   @Test
@@ -127,5 +145,12 @@ class AgentOptionsParserTest {
     assertEquals("amax", rejected("mode=calibrate,amax=" + dir).key());
     assertEquals("mode=calibrate needs amax=FILE, the file the amax is written to at exit",
         rejected("mode=calibrate").getMessage());
+  }
+
+  @Test
+  void theAmaxWrittenAtExitMayNotReplaceTheConfig() throws IOException {
+    Path config = Files.writeString(dir.resolve("q.json"), "{}");
+    assertEquals("amax=" + config + " is also config=; the amax written at exit would replace the QuantConfig",
+        rejected("config=" + config + ",mode=calibrate,amax=" + config).getMessage());
   }
 }

@@ -81,6 +81,34 @@ final class ChildJvm {
     return Files.readString(file).trim();
   }
 
+  /**
+   * The class path of a program that uses quant4j itself (the command line or the API): quant4j, DL4J, picocli, an
+   * SLF4J binding, and this module's test classes (the hosts) in front.
+   */
+  static String quant4jClassPath() throws IOException {
+    Path file = Path.of(System.getProperty("quant4j.classpath", "target/quant4j.classpath"));
+    return testClasses() + File.pathSeparator + Files.readString(file).trim();
+  }
+
+  /**
+   * The plain app's class path with its SLF4J replaced by an application's own old logging stack (logback-classic
+   * 1.1 on slf4j-api 1.7), and this module's test classes (the hosts) in front.
+   */
+  static String legacyLoggingClassPath() throws IOException {
+    Path dir = Path.of(System.getProperty("quant4j.legacylogging.dir", "target/legacy-logging"));
+    List<String> entries = new ArrayList<>();
+    entries.add(testClasses());
+    try (var jars = Files.list(dir)) {
+      jars.filter(j -> j.toString().endsWith(".jar")).sorted().forEach(j -> entries.add(j.toString()));
+    }
+    for (String entry : plainAppClassPath().split(File.pathSeparator)) {
+      if (!Path.of(entry).getFileName().toString().startsWith("slf4j-")) {
+        entries.add(entry);
+      }
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+
   /** This module's test classes (the test hosts), for runs that need them on the child's class path. */
   static String testClasses() {
     return Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();

@@ -1,29 +1,32 @@
 package org.quant4j.agent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.quant4j.agent.AmaxFile;
+import org.quant4j.dl4j.QuantStateFile;
+import org.quant4j.dl4j.QuantizerState;
 import org.quant4j.examples.plainapp.PlainDl4jApp;
 
 /**
  * The agent on an application that never heard of quant4j ({@link PlainDl4jApp}), each run a child JVM: the app
- * plain, under the agent in calibrate mode, then in quant mode on the amax file calibration wrote.
+ * plain, under the agent in calibrate mode, then in quant mode on the state file calibration wrote; what a bad
+ * option or a state file that does not fit does; and the state file the agent keeps beside a model the application
+ * saves.
  */
 class PlainAppAgentIT {
   private static final String APP = PlainDl4jApp.class.getName();
@@ -34,6 +37,7 @@ class PlainAppAgentIT {
   private static Result plain;
   private static Result calibrated;
   private static Result quantized;
+  private static ChildJvm.Result tuned;
 
   /** A run of the app and the class probabilities it wrote. */
   private record Result(ChildJvm.Result run, float[][] outputs) {}
@@ -52,9 +56,13 @@ class PlainAppAgentIT {
   }
 
   private static Result eval(String agentArguments, String outputs, boolean twin) throws Exception {
+    return eval(agentArguments, "model.zip", outputs, twin);
+  }
+
+  private static Result eval(String agentArguments, String model, String outputs, boolean twin) throws Exception {
     ChildJvm.Result run = twin
-        ? app(agentArguments, "eval", "model.zip", outputs, "twin")
-        : app(agentArguments, "eval", "model.zip", outputs);
+        ? app(agentArguments, "eval", model, outputs, "twin")
+        : app(agentArguments, "eval", model, outputs);
     assertEquals(0, run.exitCode(), run::toString);
     return new Result(run, readCsv(dir.resolve(outputs)));
   }
@@ -70,27 +78,36 @@ class PlainAppAgentIT {
     }).toArray(float[][]::new);
   }
 
-  private static Set<String> expectedQuantizers() {
-    Set<String> names = new LinkedHashSet<>();
-    for (String layer : LAYERS) {
-      names.add("net0." + layer + "._input_quantizer");
-      names.add("net0." + layer + "._weight_quantizer");
-    }
-    for (String layer : TWIN_LAYERS) {
-      names.add("net1." + layer + "._input_quantizer");
-      names.add("net1." + layer + "._weight_quantizer");
+  private static List<String> quantizerNames(List<String> layers) {
+    List<String> names = new ArrayList<>();
+    for (String layer : layers) {
+      names.add(layer + "._input_quantizer");
+      names.add(layer + "._weight_quantizer");
     }
     return names;
   }
 
+  private static QuantStateFile state(String file) throws IOException {
+    return QuantStateFile.read(dir.resolve(file), line -> { throw new AssertionError(line); });
+  }
+
   @Test
-  void calibrateModeWritesTheAmaxOfEveryQuantizerOfEveryNetwork() throws IOException {
-    AmaxFile amax = AmaxFile.read(dir.resolve("amax.json"));
-    assertEquals(expectedQuantizers(), amax.quantizers().keySet());
-    assertEquals(List.of(1L, 32L), asList(amax.get("net0.hidden1._weight_quantizer").shape()));
-    assertEquals(0, amax.get("net0.hidden1._input_quantizer").shape().length);
+  void calibrateModeWritesTheStateOfEveryQuantizerOfEveryNetwork() throws IOException {
+    QuantStateFile state = state("amax.json");
+    assertTrue(Files.readString(dir.resolve("amax.json")).contains("\"format\" : \"quant4j-state/1\""));
+    assertEquals(List.of("net0", "net1"), state.networkLabels());
+    assertEquals(quantizerNames(LAYERS), List.copyOf(state.quantizersOf("net0").keySet()));
+    assertEquals(quantizerNames(TWIN_LAYERS), List.copyOf(state.quantizersOf("net1").keySet()));
+    QuantizerState weight = state.quantizersOf("net0").get("hidden1._weight_quantizer");
+    assertEquals(List.of(1L, 32L), asList(weight.amax().orElseThrow().shape()));
+    assertEquals(new QuantizerState.Flags(true, true, false, false), weight.flags().orElseThrow());
+    assertEquals(1, weight.descriptor().orElseThrow().axis()[0]);
+    QuantizerState input = state.quantizersOf("net0").get("hidden1._input_quantizer");
+    assertEquals(0, input.amax().orElseThrow().shape().length);
+    assertEquals("histogram", input.descriptor().orElseThrow().calibMethod());
     // The MultiLayerNetwork and its ComputationGraph twin share their weights, so their weight amax agree.
-    assertEquals(amax.get("net0.hidden2._weight_quantizer"), amax.get("net1.1._weight_quantizer"));
+    assertEquals(state.quantizersOf("net0").get("hidden2._weight_quantizer").amax(),
+        state.quantizersOf("net1").get("1._weight_quantizer").amax());
     assertTrue(calibrated.run().agentLines().stream().anyMatch(l -> l.startsWith(
         "quant4j-agent: wrote the amax of 12 quantizer(s) of 2 network(s) to amax.json")), calibrated.run()::toString);
   }
@@ -101,8 +118,8 @@ class PlainAppAgentIT {
     assertTrue(calibrated.run().agentLines().contains("quant4j-agent: wrote the calibration report "
         + Path.of("report", "index.html")), calibrated.run()::toString);
     String html = Files.readString(page);
-    for (String name : expectedQuantizers()) {
-      assertTrue(html.contains(name), name + " missing from the report");
+    for (String name : quantizerNames(LAYERS)) {
+      assertTrue(html.contains("net0." + name), name + " missing from the report");
     }
     try (var files = Files.list(dir.resolve("report"))) {
       assertTrue(files.anyMatch(f -> f.toString().endsWith(".png")), "no PNG in the report");
@@ -117,10 +134,9 @@ class PlainAppAgentIT {
   @Test
   void quantModeStaysWithinTheQuantizationErrorBoundAndOnePointOfAccuracy() throws Exception {
     MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("model.zip").toFile(), false);
-    AmaxFile amax = AmaxFile.read(dir.resolve("amax.json"));
     INDArray features = PlainDl4jApp.testSet().getFeatures();
     // The twin shares the weights and the layer inputs, so its bound is the same: the average is within it too.
-    double[][] bound = QuantizationErrorBound.of(net, features, amax, "net0.", LAYERS);
+    double[][] bound = QuantizationErrorBound.of(net, features, state("amax.json").quantizersOf("net0"), LAYERS);
     float[][] outputs = quantized().outputs();
     double largest = 0;
     for (int n = 0; n < plain.outputs().length; n++) {
@@ -136,14 +152,19 @@ class PlainAppAgentIT {
   }
 
   @Test
-  void severalNetworksKeepTheirNamesFromRunToRun() throws Exception {
+  void verboseNamesEveryNetworkAndSaysWhatItLoadedAndCovers() throws Exception {
     List<String> lines = quantized().run().agentLines();
-    assertTrue(lines.contains("quant4j-agent: net0 is a MultiLayerNetwork"), quantized().run()::toString);
-    assertTrue(lines.contains("quant4j-agent: net1 is a ComputationGraph"), quantized().run()::toString);
-    assertTrue(lines.contains("quant4j-agent: net0: loaded the amax of 6 of 6 quantizers from amax.json"),
-        quantized().run()::toString);
-    assertTrue(lines.contains("quant4j-agent: net1: loaded the amax of 6 of 6 quantizers from amax.json"),
-        quantized().run()::toString);
+    for (String expected : List.of(
+        "quant4j-agent: net0 is a MultiLayerNetwork",
+        "quant4j-agent: net1 is a ComputationGraph",
+        "quant4j-agent: net0: loaded the state of 6 of 6 quantizers from amax.json",
+        "quant4j-agent: net1: loaded the state of 6 of 6 quantizers from amax.json",
+        "quant4j-agent: net0 (MultiLayerNetwork): 6 quantizers, 6 enabled, 6 calibrated; every layer with "
+            + "parameters is in the layer map",
+        "quant4j-agent: net1 (ComputationGraph): 6 quantizers, 6 enabled, 6 calibrated; every layer with "
+            + "parameters is in the layer map")) {
+      assertTrue(lines.contains(expected), expected + "\n" + quantized().run());
+    }
   }
 
   @Test
@@ -153,8 +174,20 @@ class PlainAppAgentIT {
   }
 
   @Test
-  void aBadArgumentIsOneLineAndTheApplicationRunsUnquantized() throws Exception {
-    Result bad = eval("mode=calibrate,method=kl,amax=never.json", "bad.csv", true);
+  void aBadOptionStopsTheApplicationBeforeItRunsWithOneLine() throws Exception {
+    ChildJvm.Result bad = app("mode=calibrate,method=kl,amax=never.json", "eval", "model.zip", "bad.csv");
+    assertEquals(2, bad.exitCode(), bad::toString);
+    assertEquals(List.of("quant4j-agent: method=kl: method must be max|percentile|mse|entropy; the application is "
+        + "stopped before it runs, exit status 2 (fix it, or add onerror=warn to run the application unquantized)"),
+        bad.agentLines());
+    assertFalse(bad.stdout().contains("accuracy="), bad::toString);
+    assertTrue(Files.notExists(dir.resolve("bad.csv")));
+    assertTrue(Files.notExists(dir.resolve("never.json")));
+  }
+
+  @Test
+  void withOnerrorWarnABadOptionLeavesTheApplicationRunningUnquantized() throws Exception {
+    Result bad = eval("mode=calibrate,method=kl,amax=never.json,onerror=warn", "warned.csv", true);
     assertEquals(List.of("quant4j-agent: method=kl: method must be max|percentile|mse|entropy; the agent is off "
         + "and the application runs unquantized"), bad.run().agentLines());
     assertOutputsEqual(plain.outputs(), bad.outputs());
@@ -162,22 +195,68 @@ class PlainAppAgentIT {
   }
 
   @Test
-  void unmatchedNamesAreOneLineAndAFailingLayerFallsBackToFloat() throws Exception {
-    AmaxFile full = AmaxFile.read(dir.resolve("amax.json"));
-    Map<String, AmaxFile.Amax> edited = new LinkedHashMap<>(full.quantizers());
-    edited.remove("net0.output._input_quantizer");
-    edited.put("net0.gone._weight_quantizer", full.get("net0.output._weight_quantizer"));
-    // Seven channels for a 16-column weight: quantizing hidden2's weight throws inside the advice.
-    edited.put("net0.hidden2._weight_quantizer", new AmaxFile.Amax(new long[] {1, 7}, new float[7]));
-    new AmaxFile(full.calibration(), edited).write(dir.resolve("edited.json"));
-    Result quant = eval("amax=edited.json", "edited.csv", false);
-    assertEquals(List.of("quant4j-agent: net0: 1 quantizer(s) not in edited.json, left dynamic: "
-        + "net0.output._input_quantizer; edited.json names 1 quantizer(s) the network lacks: "
-        + "net0.gone._weight_quantizer"), quant.run().agentLines());
-    List<String> fallback = quant.run().stderr().lines().filter(l -> l.contains("left in float")).toList();
-    assertEquals(1, fallback.size(), quant.run()::toString);
-    assertTrue(fallback.get(0).contains("hidden2"), fallback::toString);
-    assertEquals(plain.run().accuracy(), quant.run().accuracy(), 0.01);
+  void anUnreadableStateFileStopsTheApplicationNamingTheKey() throws Exception {
+    Files.writeString(dir.resolve("typo.json"), Files.readString(dir.resolve("amax.json"))
+        .replaceFirst("\"enabled\" : true", "\"enabled\" : \"yes\""));
+    ChildJvm.Result bad = app("amax=typo.json", "eval", "model.zip", "typo.csv");
+    assertEquals(2, bad.exitCode(), bad::toString);
+    assertEquals(List.of("quant4j-agent: typo.json: \"networks\"[\"net0\"][\"hidden1._input_quantizer\"][\"enabled\"] "
+        + "must be true or false, got the string \"yes\"; the application is stopped before it runs, exit status 2 "
+        + "(fix it, or add onerror=warn to run the application unquantized)"), bad.agentLines());
+  }
+
+  /** amax.json's net0 entries, with one name removed, one the network lacks, and hidden2's weight amax 7 wide. */
+  private static void writeEditedState() throws IOException {
+    Map<String, QuantizerState> edited = new LinkedHashMap<>(state("amax.json").quantizersOf("net0"));
+    edited.remove("output._input_quantizer");
+    edited.put("gone._weight_quantizer", edited.get("output._weight_quantizer"));
+    edited.put("hidden2._weight_quantizer", edited.get("hidden2._weight_quantizer").toBuilder()
+        .amax(new QuantizerState.Amax(new long[] {1, 7}, new float[7])).build());
+    QuantStateFile.of(edited).write(dir.resolve("edited.json"));
+  }
+
+  private static final List<String> EDITED_PROBLEMS = List.of(
+      "quant4j-agent: edited.json: net0.hidden2._weight_quantizer: amax shape [1, 7] does not fit the weight "
+          + "[32, 16] quantized per channel on axis 1 (expected [1, 16])",
+      "quant4j-agent: edited.json: net0.gone._weight_quantizer: net0 (MultiLayerNetwork) has no such quantizer");
+
+  @Test
+  void aStateFileThatDoesNotFitStopsTheApplicationBeforeItsFirstForwardPassNamingEachEntry() throws Exception {
+    writeEditedState();
+    ChildJvm.Result run = app("amax=edited.json", "eval", "model.zip", "edited.csv");
+    assertEquals(2, run.exitCode(), run::toString);
+    List<String> expected = new ArrayList<>(EDITED_PROBLEMS);
+    expected.add("quant4j-agent: net0: edited.json does not fit it (2 problem(s) above); the application is stopped "
+        + "before its first forward pass, exit status 2 (fix the file, or add onerror=warn to run with those "
+        + "quantizers left at dynamic amax)");
+    assertEquals(expected, run.agentLines());
+    assertTrue(Files.notExists(dir.resolve("edited.csv")));
+  }
+
+  @Test
+  void withOnerrorWarnTheEntriesThatFitAreLoadedAndTheOthersStayDynamic() throws Exception {
+    writeEditedState();
+    Result run = eval("amax=edited.json,onerror=warn", "edited-warn.csv", false);
+    List<String> expected = new ArrayList<>(EDITED_PROBLEMS);
+    expected.add("quant4j-agent: net0: 1 quantizer(s) not in edited.json, left at dynamic amax: "
+        + "net0.output._input_quantizer");
+    expected.add("quant4j-agent: net0: 2 entries of edited.json not loaded (onerror=warn); their quantizers keep "
+        + "dynamic amax");
+    assertEquals(expected, run.run().agentLines());
+    assertEquals(plain.run().accuracy(), run.run().accuracy(), 0.01);
+  }
+
+  @Test
+  void aLayerThatFailsOnceTheApplicationRunsIsLeftInFloatWithOneLine() throws Exception {
+    // A fixed amax of seven values for a per-tensor input: the configuration is valid, hidden2's first input is not.
+    Files.writeString(dir.resolve("seven.json"),
+        "{\"overrides\": [{\"name\": \"hidden2._input_quantizer\", \"amax\": [1, 2, 3, 4, 5, 6, 7]}]}");
+    Result run = eval("config=seven.json", "seven.csv", false);
+    List<String> fallback = run.run().agentLines().stream().filter(l -> l.contains("left in float")).toList();
+    assertEquals(1, fallback.size(), run.run()::toString);
+    assertTrue(fallback.get(0).startsWith("quant4j-agent: layer hidden2 (DenseLayer) left in float after an error "),
+        fallback::toString);
+    assertEquals(plain.run().accuracy(), run.run().accuracy(), 0.01);
   }
 
   @Test
@@ -185,7 +264,9 @@ class PlainAppAgentIT {
     ChildJvm.Result run = ChildJvm.run(dir, "mode=calibrate,amax=exit.json", ChildJvm.hostClassPath(), List.of(),
         ExitingHost.class.getName(), "exit", "eval", "model.zip", "exit.csv");
     assertEquals(3, run.exitCode(), run::toString);
-    assertEquals(6, AmaxFile.read(dir.resolve("exit.json")).quantizers().size(), run::toString);
+    QuantStateFile state = state("exit.json");
+    assertFalse(state.perNetwork(), "one network gives a one-network file");
+    assertEquals(quantizerNames(LAYERS), List.copyOf(state.quantizers().keySet()), run::toString);
   }
 
   @Test
@@ -194,7 +275,7 @@ class PlainAppAgentIT {
         ExitingHost.class.getName(), "throw", "eval", "model.zip", "throw.csv");
     assertEquals(1, run.exitCode(), run::toString);
     assertTrue(run.stderr().contains("the host application failed after its work"), run::toString);
-    assertEquals(6, AmaxFile.read(dir.resolve("throw.json")).quantizers().size(), run::toString);
+    assertEquals(6, state("throw.json").quantizers().size(), run::toString);
   }
 
   @Test
@@ -207,7 +288,72 @@ class PlainAppAgentIT {
     assertOutputsEqual(quantized().outputs(), readCsv(dir.resolve("attached.csv")));
   }
 
-  /** The quant-mode run on the calibrated amax file, made once for the tests that read it. */
+  @Test
+  void theAgentKeepsTheStateBesideAModelTheApplicationSaves() throws Exception {
+    tuned();
+    QuantStateFile sibling = state("tuned.zip.quant4j.json");
+    assertFalse(sibling.perNetwork());
+    assertEquals(quantizerNames(LAYERS), List.copyOf(sibling.quantizers().keySet()));
+    Map<String, QuantizerState> calibrated = state("amax.json").quantizersOf("net0");
+    sibling.quantizers().forEach((name, s) -> assertEquals(calibrated.get(name).amax(), s.amax(), name));
+  }
+
+  @Test
+  void withoutAmaxTheSiblingIsLoadedAsAnExplicitAmaxOfItWouldBe() throws Exception {
+    tuned();
+    Result bySibling = eval("verbose=true", "tuned.zip", "by-sibling.csv", false);
+    assertTrue(bySibling.run().agentLines().contains("quant4j-agent: net0 (MultiLayerNetwork): 6 quantizers, "
+        + "6 enabled, 6 calibrated; every layer with parameters is in the layer map"), bySibling.run()::toString);
+    Result byName = eval("amax=tuned.zip.quant4j.json", "tuned.zip", "by-name.csv", false);
+    assertOutputsEqual(byName.outputs(), bySibling.outputs());
+  }
+
+  @Test
+  void anExplicitAmaxWinsOverTheSiblingWithOneLine() throws Exception {
+    tuned();
+    Result run = eval("amax=amax.json", "tuned.zip", "explicit.csv", false);
+    assertEquals(List.of("quant4j-agent: tuned.zip.quant4j.json not read: amax=amax.json was given, and it wins"),
+        run.run().agentLines());
+  }
+
+  @Test
+  void aSiblingOlderThanItsModelIsIgnoredWithOneLine() throws Exception {
+    tuned();
+    Files.copy(dir.resolve("tuned.zip"), dir.resolve("stale.zip"));
+    Path sibling = Files.copy(dir.resolve("tuned.zip.quant4j.json"), dir.resolve("stale.zip.quant4j.json"));
+    Files.setLastModifiedTime(sibling,
+        FileTime.fromMillis(Files.getLastModifiedTime(dir.resolve("stale.zip")).toMillis() - 60_000));
+    Result run = eval("verbose=true", "stale.zip", "stale.csv", false);
+    List<String> lines = run.run().agentLines();
+    assertTrue(lines.contains("quant4j-agent: stale.zip.quant4j.json not read: it is older than stale.zip, which "
+        + "was saved again without it"), run.run()::toString);
+    assertTrue(lines.contains("quant4j-agent: net0 (MultiLayerNetwork): 6 quantizers, 6 enabled, 0 calibrated; "
+        + "every layer with parameters is in the layer map"), run.run()::toString);
+  }
+
+  @Test
+  void calibrateModeNeitherReadsNorWritesSiblings() throws Exception {
+    tuned();
+    ChildJvm.Result run = app("mode=calibrate,amax=retuned.json", "tune", "tuned.zip", "retuned.zip");
+    assertEquals(0, run.exitCode(), run::toString);
+    assertTrue(run.agentLines().contains("quant4j-agent: tuned.zip.quant4j.json not read: mode=calibrate calibrates "
+        + "the network as DL4J restores it"), run::toString);
+    assertTrue(run.agentLines().contains("quant4j-agent: retuned.zip.quant4j.json not written: mode=calibrate writes "
+        + "the calibrated state to amax=retuned.json at exit"), run::toString);
+    assertTrue(Files.notExists(dir.resolve("retuned.zip.quant4j.json")));
+    assertTrue(Files.isRegularFile(dir.resolve("retuned.json")));
+  }
+
+  /** One epoch of training under the agent in quant mode, saved as tuned.zip, made once for the tests that read it. */
+  private static synchronized ChildJvm.Result tuned() throws Exception {
+    if (tuned == null) {
+      tuned = app("amax=amax.json", "tune", "model.zip", "tuned.zip");
+      assertEquals(0, tuned.exitCode(), tuned::toString);
+    }
+    return tuned;
+  }
+
+  /** The quant-mode run on the calibrated state file, made once for the tests that read it. */
   private static synchronized Result quantized() throws Exception {
     if (quantized == null) {
       quantized = eval("mode=quant,amax=amax.json,verbose=true", "quantized.csv", true);

@@ -3,7 +3,8 @@ package org.quant4j.agent.it;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.quant4j.agent.AmaxFile;
+import java.util.Map;
+import org.quant4j.dl4j.QuantizerState;
 
 /**
  * A worst-case bound on how far a fake-quantized dense network's outputs can be from the float network's, per
@@ -19,7 +20,7 @@ import org.quant4j.agent.AmaxFile;
  * </pre>
  * ReLU is 1-Lipschitz, so the next layer's E is that bound; softmax moves no output by more than the largest
  * logit change (its Jacobian's infinity norm is at most 1/2). A dynamic input amax (a quantizer the amax file does
- * not name) is max|x~| <= max|x| + max E over the batch, and never clips.
+ * not name, or names without an amax) is max|x~| <= max|x| + max E over the batch, and never clips.
  */
 final class QuantizationErrorBound {
   private static final float MAX_BOUND_8BIT = 127f;
@@ -31,12 +32,11 @@ final class QuantizationErrorBound {
    *
    * @param net the float network
    * @param features the batch the application ran
-   * @param amax the amax file of the quantized run
-   * @param prefix the network's prefix in the file, e.g. {@code net0.}
+   * @param state the network's quantizer states in the quantized run (a state file's entries for it)
    * @param layerNames the layers' names, in order
    * @return the bound, [samples, outputs]
    */
-  static double[][] of(MultiLayerNetwork net, INDArray features, AmaxFile amax, String prefix,
+  static double[][] of(MultiLayerNetwork net, INDArray features, Map<String, QuantizerState> state,
       List<String> layerNames) {
     List<INDArray> activations = net.feedForward(features, false);
     int samples = (int) features.size(0);
@@ -44,9 +44,10 @@ final class QuantizationErrorBound {
     for (int l = 0; l < layerNames.size(); l++) {
       float[][] x = activations.get(l).toFloatMatrix();
       float[][] w = net.getLayer(l).getParam("W").toFloatMatrix();
-      String name = prefix + layerNames.get(l);
-      AmaxFile.Amax inputAmax = amax.get(name + "._input_quantizer");
-      float[] weightAmax = amax.get(name + "._weight_quantizer").values();
+      String name = layerNames.get(l);
+      QuantizerState.Amax inputAmax = state.containsKey(name + "._input_quantizer")
+          ? state.get(name + "._input_quantizer").amax().orElse(null) : null;
+      float[] weightAmax = state.get(name + "._weight_quantizer").amax().orElseThrow().values();
       double[][] next = new double[samples][w[0].length];
       double dynamicAmax = dynamicAmax(x, carried);
       for (int n = 0; n < samples; n++) {

@@ -33,6 +33,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * PlainDl4jApp eval MODEL OUTPUTS [twin]   load, evaluate the test set, write its class probabilities (CSV, one
  *                                          row per sample), print accuracy=; with "twin", evaluate the network and
  *                                          its ComputationGraph twin and average them (two networks in one JVM)
+ * PlainDl4jApp tune MODEL TUNED            load, train one more epoch, save it as TUNED, print accuracy=
  * PlainDl4jApp                             train and evaluate in memory
  * </pre>
  */
@@ -61,6 +62,11 @@ public final class PlainDl4jApp {
       MultiLayerNetwork net = train(task);
       ModelSerializer.writeModel(net, new File(args[1]), false);
       report("accuracy", accuracy(net.output(test.getFeatures()), test.getLabels()));
+    } else if (args[0].equals("tune") && args.length == 3) {
+      MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new File(args[1]), false);
+      net.fit(new ViewIterator(task.sample(TRAIN_SAMPLES, SEED + 3), BATCH), 1);
+      ModelSerializer.writeModel(net, new File(args[2]), false);
+      report("accuracy", accuracy(net.output(test.getFeatures()), test.getLabels()));
     } else if (args[0].equals("eval") && (args.length == 3 || args.length == 4 && args[3].equals("twin"))) {
       MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new File(args[1]), false);
       INDArray probabilities = net.output(test.getFeatures());
@@ -71,7 +77,7 @@ public final class PlainDl4jApp {
       writeCsv(probabilities, Path.of(args[2]));
       report("accuracy", accuracy(probabilities, test.getLabels()));
     } else {
-      System.err.println("usage: PlainDl4jApp [train MODEL | eval MODEL OUTPUTS [twin]]");
+      System.err.println("usage: PlainDl4jApp [train MODEL | eval MODEL OUTPUTS [twin] | tune MODEL TUNED]");
       System.exit(2);
     }
   }
