@@ -2,7 +2,8 @@ package org.quant4j.agent;
 
 /**
  * A bad agent argument: the message is one line naming the key, the value and the allowed values. The agent stops
- * before it touches any class when it gets one.
+ * before it touches any class when it gets one, and stops the application too unless {@code onerror=warn}
+ * ({@link OnError}).
  */
 public final class AgentOptionsException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

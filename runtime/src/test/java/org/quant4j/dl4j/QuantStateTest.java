@@ -104,6 +104,26 @@ class QuantStateTest {
   }
 
   @Test
+  void aPlanLoadsWhatFitsAndNamesWhatDoesNot() {
+    MultiLayerNetwork net = Networks.quantized(QuantizersNamingTest.miniLeNet());
+    Map<String, QuantizerState> entries = new LinkedHashMap<>(QuantState.capture(net));
+    // One amax for every channel broadcasts, as in the reference; clip needs a quantizer that learns amax.
+    entries.put("conv1._weight_quantizer", QuantizerState.builder()
+        .amax(new QuantizerState.Amax(new long[0], new float[] {1.5f})).build());
+    entries.put("fc1._input_quantizer", entries.get("fc1._input_quantizer").toBuilder()
+        .flags(new QuantizerState.Flags(true, true, false, true)).build());
+    entries.remove("layer3._weight_quantizer");
+    entries.put("fc2._input_quantizer", entries.get("layer1._input_quantizer"));
+    QuantState.Plan plan = QuantState.plan(net, entries);
+    assertEquals(List.of("fc1._input_quantizer: clip is true, but the quantizer does not learn amax"), plan.refused());
+    assertEquals(List.of("fc2._input_quantizer"), plan.unknown());
+    assertEquals(List.of("layer3._weight_quantizer"), plan.missing());
+    assertEquals(5, plan.loadable());
+    assertEquals(5, plan.apply());
+    assertEquals(1.5f, Quantizers.of(net).get("conv1._weight_quantizer").amax().getFloat(0));
+  }
+
+  @Test
   void stateSavedFromAnotherGridIsRefusedNamingBoth() throws Exception {
     QuantConfig w4 = QuantConfig.DEFAULT.toBuilder()
         .weight(new QuantSpec(4, null, null, null, null, null, null, null, null)).build();
