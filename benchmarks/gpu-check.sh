@@ -31,6 +31,6 @@ cd "$root"
 cp_file="$here/target/gpu-check.classpath"
 mvn "${mvn_opts[@]}" $profile -pl benchmarks -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile="$cp_file" >/dev/null
-golden="${QUANT4J_GOLDEN:-$root/../shared/golden}"
+golden="${QUANT4J_GOLDEN:-$root/golden}"
 exec java --add-modules=jdk.incubator.vector -Xmx${GPU_CHECK_HEAP:-8g} -Dquant4j.golden="$golden" \
   -cp "$here/target/classes:$(cat "$cp_file")" org.quant4j.benchmarks.GpuCheck "${args[@]}"

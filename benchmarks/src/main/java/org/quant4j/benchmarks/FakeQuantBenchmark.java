@@ -30,7 +30,7 @@ import org.quant4j.tensor.TensorQuant;
  * E4M3 per tensor ({@code fakeTensorQuantE4M3Into}).
  *
  * <p>The {@code path} parameter selects the kernel ({@link KernelPath}); the reference's figures are
- * in {@code ../shared/golden/timings.json} (fake quant per tensor: 110 ms).
+ * in {@code golden/timings.json} (fake quant per tensor: 110 ms).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

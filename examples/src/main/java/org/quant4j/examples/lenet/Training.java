@@ -5,8 +5,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
-import org.quant4j.cli.data.ImageSet;
-import org.quant4j.cli.data.ImageSetIterator;
+import org.quant4j.data.ImageSet;
+import org.quant4j.data.ImageSetIterator;
 
 /**
  * Trains a network for whole epochs over shuffled batches of the recipe's size, with a progress bar per
