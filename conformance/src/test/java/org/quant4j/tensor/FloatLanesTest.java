@@ -1,5 +1,6 @@
 package org.quant4j.tensor;
 
+import org.quant4j.tensor.internal.FloatLanes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package org.quant4j.tensor;
 
+import org.quant4j.tensor.internal.FloatLanes;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.quant4j.conformance.ConformanceRunner;

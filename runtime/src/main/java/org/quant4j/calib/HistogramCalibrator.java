@@ -241,6 +241,10 @@ public final class HistogramCalibrator extends Calibrator {
       throw new IllegalArgumentException(
           "x must not contain NaN (histogram range of [0, NaN] is not finite)");
     }
+    if (Float.isInfinite(r.max())) {
+      throw new IllegalArgumentException(
+          "x must not contain infinity (histogram range of [0, inf] is not finite)");
+    }
     if (r.kept() == 0 && (torchHist || counts != null)) {
       throw new IllegalArgumentException("x must have at least one " + (skipZeros ? "non-zero " : "")
           + "element, got shape " + Arrays.toString(shape));

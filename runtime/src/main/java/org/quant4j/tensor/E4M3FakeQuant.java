@@ -117,12 +117,12 @@ public final class E4M3FakeQuant {
     }
     float m = multiplier(amax);
     float d = divisor(amax);
-    if (KernelPath.selected() != KernelPath.ND4J_OPS && VectorE4M3Kernel.canRun(x)) {
-      if (VectorE4M3Kernel.canRun(out)) {
-        VectorE4M3Kernel.run(x, out, m, d);
+    if (KernelPath.selected() != KernelPath.ND4J_OPS && HostE4M3Kernel.canRun(x)) {
+      if (HostE4M3Kernel.canRun(out)) {
+        HostE4M3Kernel.run(x, out, m, d);
       } else {
         INDArray tmp = Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
-        VectorE4M3Kernel.run(x, tmp, m, d);
+        HostE4M3Kernel.run(x, tmp, m, d);
         out.assign(tmp);
       }
       return;

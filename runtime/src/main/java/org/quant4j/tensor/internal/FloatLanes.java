@@ -1,32 +1,30 @@
-package org.quant4j.tensor;
+package org.quant4j.tensor.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Locale;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * How the Vector API kernels read and write the float32 lanes of a native-order {@link ByteBuffer}
- * over host memory, on every JDK the project supports.
+ * How the host kernels ({@link HostKernels}) read and write the float32 elements of a native-order
+ * {@link ByteBuffer} over host memory, on every JDK the project supports, with or without the Vector API.
  *
  * <p>JDK 17's {@code jdk.incubator.vector} loads and stores vectors straight from and to a byte buffer
  * ({@code FloatVector.fromByteBuffer} / {@code intoByteBuffer}); JDK 22 and later removed those methods
  * in favour of {@code MemorySegment} ones, which JDK 17 lacks. The choice is made once, when this class
- * initialises, and is a {@code static final} constant, so the JIT keeps only the branch in use (the JVM
- * resolves a call site when it first runs, so the branch never run never fails to link):
+ * initialises, and is a {@code static final} constant, so the JIT keeps only the branch in use:
  * <ul>
- *   <li><b>buffer</b> access (where {@code fromByteBuffer} exists): a kernel body sees the whole range
- *       at once and its lanes are the buffer itself, as before;
- *   <li><b>array</b> access (the portable way): the range is cut into windows of {@link #chunk()} floats;
- *       each window of an input is bulk-copied into a per-thread {@code float[]} scratch, the body runs
- *       on it with {@code fromArray} / {@code intoArray}, and an output window is bulk-copied back. No
+ *   <li><b>buffer</b> access (where the Vector API is in the boot layer and has {@code fromByteBuffer}):
+ *       a kernel body sees the whole range at once and its lanes are the buffer itself;
+ *   <li><b>array</b> access (the portable way, and the only one of the scalar kernels): the range is cut
+ *       into windows of {@link #chunk()} floats; each window of an input is bulk-copied into a per-thread
+ *       {@code float[]} scratch, the body runs on it, and an output window is bulk-copied back. No
  *       scratch is allocated per call.
  * </ul>
- * Every kernel is written once against {@link #load}, {@link #store}, {@link #get} and {@link #put}
- * with absolute element indices, so both ways give the same bits: every kernel here is element-wise,
- * or a reduction (max, min, counts, flags) whose result does not depend on where the windows cut.
+ * Every kernel is written once against absolute element indices ({@link #get}, {@link #put}, and the
+ * vector loads of {@code VectorKernels}), so both ways give the same bits: every kernel is element-wise,
+ * or a reduction (max, min, counts, flags) whose result does not depend on where the windows cut. This
+ * class names no incubator type, so it links on a JVM without {@code jdk.incubator.vector}.
  *
  * <p>The system property {@value #PROPERTY} forces a way: {@code auto} (the default), {@code buffer} or
  * {@code array}; {@value #CHUNK_PROPERTY} sets the window size in floats (default 2048, rounded up to
@@ -43,19 +41,19 @@ public final class FloatLanes {
   /** The system property setting the array-access window size in floats. */
   public static final String CHUNK_PROPERTY = "quant4j.vector.chunk";
 
-  private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+  static final ByteOrder ORDER = ByteOrder.nativeOrder();
   private static final int CHUNK_MULTIPLE = 64;
-  private static final boolean BUFFER_ACCESS = bufferAccess(System.getProperty(PROPERTY));
+  static final boolean BUFFER_ACCESS = bufferAccess(System.getProperty(PROPERTY));
   private static final int CHUNK = chunk(Integer.getInteger(CHUNK_PROPERTY, 2048));
   /** Up to three operands per body (two inputs and an output), per thread. */
   private static final ThreadLocal<FloatLanes[]> SCRATCH = ThreadLocal.withInitial(
       () -> new FloatLanes[] {new FloatLanes(), new FloatLanes(), new FloatLanes()});
 
-  private final float[] array;
-  private ByteBuffer buffer;
+  final float[] array;
+  ByteBuffer buffer;
   /** Array access: the buffer as floats from its byte 0. */
   private FloatBuffer floats;
-  private int base;
+  int base;
   private boolean busy;
 
   private FloatLanes() {
@@ -232,50 +230,6 @@ public final class FloatLanes {
   }
 
   /**
-   * The vector of lanes starting at element {@code index}.
-   *
-   * @param species the vector shape
-   * @param index the first element (absolute), with the whole vector inside the body's range
-   * @return the lanes
-   */
-  public FloatVector load(VectorSpecies<Float> species, int index) {
-    // load, store and their halves stay under HotSpot's MaxInlineSize (35 bytes of bytecode), so the JIT
-    // inlines them at every call site, hot or not; a vector passed to a call that is not inlined is
-    // boxed, which makes a kernel an order of magnitude slower.
-    return BUFFER_ACCESS ? loadFromBuffer(species, index) : loadFromArray(species, index);
-  }
-
-  private FloatVector loadFromBuffer(VectorSpecies<Float> species, int index) {
-    return FloatVector.fromByteBuffer(species, buffer, index * Float.BYTES, ORDER);
-  }
-
-  private FloatVector loadFromArray(VectorSpecies<Float> species, int index) {
-    return FloatVector.fromArray(species, array, index - base);
-  }
-
-  /**
-   * Stores a vector's lanes from element {@code index} on.
-   *
-   * @param v the lanes
-   * @param index the first element (absolute), with the whole vector inside the body's range
-   */
-  public void store(FloatVector v, int index) {
-    if (BUFFER_ACCESS) {
-      storeToBuffer(v, index);
-    } else {
-      storeToArray(v, index);
-    }
-  }
-
-  private void storeToBuffer(FloatVector v, int index) {
-    v.intoByteBuffer(buffer, index * Float.BYTES, ORDER);
-  }
-
-  private void storeToArray(FloatVector v, int index) {
-    v.intoArray(array, index - base);
-  }
-
-  /**
    * One element.
    *
    * @param index the element (absolute), inside the body's range
@@ -330,7 +284,7 @@ public final class FloatLanes {
    * Parses {@value #PROPERTY}; {@code auto} picks buffer access where this JDK's
    * {@code jdk.incubator.vector} still has {@code FloatVector.fromByteBuffer} and {@code intoByteBuffer}.
    */
-  static boolean bufferAccess(String value) {
+  public static boolean bufferAccess(String value) {
     boolean available = hasByteBufferMethods();
     String v = value == null || value.isBlank() ? "auto" : value.trim().toLowerCase(Locale.ROOT);
     switch (v) {
@@ -349,13 +303,18 @@ public final class FloatLanes {
     }
   }
 
+  /** Whether the boot layer's Vector API has JDK 17's byte-buffer methods; looked up by name, never linked. */
   private static boolean hasByteBufferMethods() {
+    if (!HostKernels.vectorModulePresent()) {
+      return false;
+    }
     try {
-      FloatVector.class.getMethod("fromByteBuffer", VectorSpecies.class, ByteBuffer.class, int.class,
-          ByteOrder.class);
-      FloatVector.class.getMethod("intoByteBuffer", ByteBuffer.class, int.class, ByteOrder.class);
+      Class<?> vector = Class.forName("jdk.incubator.vector.FloatVector");
+      Class<?> species = Class.forName("jdk.incubator.vector.VectorSpecies");
+      vector.getMethod("fromByteBuffer", species, ByteBuffer.class, int.class, ByteOrder.class);
+      vector.getMethod("intoByteBuffer", ByteBuffer.class, int.class, ByteOrder.class);
       return true;
-    } catch (NoSuchMethodException e) {
+    } catch (ReflectiveOperationException e) {
       return false;
     }
   }
