@@ -8,8 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.quant4j.nn.TensorQuantizer;
 import org.quant4j.tensor.QuantDescriptor;
-import org.quant4j.tensor.StorageLayout;
 import org.quant4j.tensor.TensorQuant;
+import org.quant4j.tensor.internal.StorageLayout;
 
 /**
  * Runs a {@link TensorQuantizer} on an array a DL4J layer is about to use, outside every ND4J

@@ -12,6 +12,7 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.quant4j.tensor.internal.FloatLanes;
 import org.quant4j.tensor.internal.HostKernels;
+import org.quant4j.tensor.internal.HostMemory;
 
 /**
  * {@code max(|x|)} over a set of dims, NaN propagating as torch's {@code max} does: the computation

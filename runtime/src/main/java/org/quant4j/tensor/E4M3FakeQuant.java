@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.quant4j.tensor.internal.HostMemory;
 
 /**
  * Scaled FP8 E4M3 fake quantization, per tensor: the reference's {@code scaled_e4m3(x, amax, 4, 3)}

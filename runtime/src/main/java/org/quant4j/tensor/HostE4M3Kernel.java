@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.quant4j.tensor.internal.FloatLanes;
 import org.quant4j.tensor.internal.HostKernels;
+import org.quant4j.tensor.internal.HostMemory;
 
 /**
  * The one-pass float32 E4M3 fake-quantization kernel over host memory, bit-exact with

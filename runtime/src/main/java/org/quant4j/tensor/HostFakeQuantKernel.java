@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.quant4j.tensor.internal.FloatLanes;
 import org.quant4j.tensor.internal.HostKernels;
+import org.quant4j.tensor.internal.HostMemory;
 
 /**
  * The one-pass float32 fake-quantization kernel over host memory: cuts the tensor into ranges (one per

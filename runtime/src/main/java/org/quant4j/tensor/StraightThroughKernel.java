@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.quant4j.tensor.internal.FloatLanes;
 import org.quant4j.tensor.internal.HostKernels;
+import org.quant4j.tensor.internal.HostMemory;
 
 /**
  * The straight-through estimator of fake quantization over float32 host memory:

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.quant4j.tensor.internal.HostMemory;
+import org.quant4j.tensor.internal.StorageLayout;
 
 /**
  * Linear quantization of ND4J tensors, bit-exact with pytorch-quantization 2.2.1's CPU path

@@ -61,15 +61,6 @@ public record ShortestDecimal(String digits, int exponent) {
     return of(exact.round(new MathContext(9, RoundingMode.HALF_EVEN)));
   }
 
-  /**
-   * The decimal value of these digits, as an unsigned BigDecimal.
-   *
-   * @return digits × 10^(exponent − digits.length)
-   */
-  public BigDecimal toBigDecimal() {
-    return new BigDecimal(new java.math.BigInteger(digits), digits.length() - exponent);
-  }
-
   private interface ReadsBack {
     boolean test(BigDecimal candidate);
   }

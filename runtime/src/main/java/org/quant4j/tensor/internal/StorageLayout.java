@@ -1,4 +1,4 @@
-package org.quant4j.tensor;
+package org.quant4j.tensor.internal;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -107,7 +107,7 @@ public final class StorageLayout {
    * @param b another, of a's shape
    * @return true if their buffers can be walked together in storage order
    */
-  static boolean sameDenseStorage(INDArray a, INDArray b) {
+  public static boolean sameDenseStorage(INDArray a, INDArray b) {
     return isDensePermutation(a) && isDensePermutation(b) && sameStrides(a, b);
   }
 
