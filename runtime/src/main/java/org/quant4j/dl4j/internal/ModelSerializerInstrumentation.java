@@ -1,10 +1,11 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import com.google.auto.service.AutoService;
 import java.io.File;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -17,6 +18,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * writes it, so any DL4J reader still opens it). Stream overloads have no file name and carry no
  * state; use {@link QuantState} for those.
  */
+@AutoService(QuantInstrumentation.class)
 public final class ModelSerializerInstrumentation implements QuantInstrumentation {
 
   @Override
@@ -47,7 +49,7 @@ public final class ModelSerializerInstrumentation implements QuantInstrumentatio
      */
     @Advice.OnMethodExit
     public static void exit(@Advice.Argument(0) Object model, @Advice.Argument(1) Object file) {
-      QuantHooks.afterModelWritten(model, file);
+      ModelSerializerHooks.afterModelWritten(model, file);
     }
   }
 
@@ -63,7 +65,7 @@ public final class ModelSerializerInstrumentation implements QuantInstrumentatio
      */
     @Advice.OnMethodExit
     public static void exit(@Advice.Argument(0) Object file, @Advice.Return Object model) {
-      QuantHooks.afterModelRestored(model, file);
+      ModelSerializerHooks.afterModelRestored(model, file);
     }
   }
 }

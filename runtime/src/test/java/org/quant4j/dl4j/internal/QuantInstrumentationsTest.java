@@ -1,4 +1,4 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,5 +38,12 @@ class QuantInstrumentationsTest {
     } finally {
       transformer.reset(instrumentation, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
     }
+  }
+
+  @Test
+  void everyDl4jInstrumentationIsListedOnceThroughTheServiceFile() {
+    List<String> names = QuantInstrumentations.all().stream().map(i -> i.getClass().getSimpleName()).toList();
+    assertEquals(List.of("AbstractLayerInstrumentation", "BackpropInstrumentation", "BaseLayerInstrumentation",
+        "Convolution1DInstrumentation", "ElementWiseVertexInstrumentation", "ModelSerializerInstrumentation"), names);
   }
 }

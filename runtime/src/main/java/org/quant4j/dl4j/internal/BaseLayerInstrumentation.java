@@ -1,8 +1,9 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import com.google.auto.service.AutoService;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -14,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * is how every layer in the map reads W, pW and RW for compute; {@code getParam(String)} is how
  * Convolution1DLayer does (served quantized only inside its compute methods).
  */
+@AutoService(QuantInstrumentation.class)
 public final class BaseLayerInstrumentation implements QuantInstrumentation {
 
   static final String TYPE = "org.deeplearning4j.nn.layers.BaseLayer";
@@ -46,7 +48,7 @@ public final class BaseLayerInstrumentation implements QuantInstrumentation {
         @Advice.This Object layer,
         @Advice.Argument(0) String key,
         @Advice.Return(readOnly = false) INDArray value) {
-      value = QuantHooks.onWeight(layer, key, value);
+      value = LayerHooks.onWeight(layer, key, value);
     }
   }
 
@@ -67,7 +69,7 @@ public final class BaseLayerInstrumentation implements QuantInstrumentation {
         @Advice.This Object layer,
         @Advice.Argument(0) String key,
         @Advice.Return(readOnly = false) INDArray value) {
-      value = QuantHooks.onGetParam(layer, key, value);
+      value = LayerHooks.onGetParam(layer, key, value);
     }
   }
 }

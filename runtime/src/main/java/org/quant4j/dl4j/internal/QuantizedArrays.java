@@ -1,4 +1,4 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import java.util.Arrays;
 import org.deeplearning4j.nn.workspace.ArrayType;

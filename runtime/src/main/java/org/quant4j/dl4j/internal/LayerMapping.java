@@ -1,10 +1,11 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.quant4j.dl4j.QuantRole;
 
 /**
  * The DL4J layer map, the Java counterpart of the reference's {@code _DEFAULT_QUANT_MAP}: which DL4J

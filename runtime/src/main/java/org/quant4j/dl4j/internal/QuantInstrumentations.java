@@ -1,4 +1,4 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
@@ -6,7 +6,10 @@ import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
@@ -35,25 +38,24 @@ public final class QuantInstrumentations {
   private QuantInstrumentations() {}
 
   /**
-   * Every instrumentation, in the order they are applied.
+   * Every instrumentation: the {@link QuantInstrumentation}s listed in this jar's
+   * {@code META-INF/services} (each class carries {@code @AutoService}), in class-name order so that the
+   * weaving order never depends on the class path.
    *
    * @return the instrumentations
    */
   public static List<QuantInstrumentation> all() {
-    return List.of(
-        new AbstractLayerInstrumentation(),
-        new BaseLayerInstrumentation(),
-        new BackpropInstrumentation(),
-        new Convolution1DInstrumentation(),
-        new ElementWiseVertexInstrumentation(),
-        new ModelSerializerInstrumentation());
+    List<QuantInstrumentation> all = new ArrayList<>();
+    ServiceLoader.load(QuantInstrumentation.class, QuantInstrumentation.class.getClassLoader()).forEach(all::add);
+    all.sort(Comparator.comparing(i -> i.getClass().getName()));
+    return all;
   }
 
   /**
    * Installs every instrumentation, and the in-place weaving of {@code @Quantize} classes
    * ({@link QuantizeInstrumentation}): classes not yet loaded are woven when they load, classes already
    * loaded are retransformed. No field or method is added, so retransformation is always allowed.
-   * A class that cannot be transformed is logged on one line and stays as DL4J wrote it.
+   * A class that cannot be transformed is reported on one line and stays as DL4J wrote it.
    *
    * @param instrumentation the JVM's instrumentation (from premain/agentmain or self-attach)
    * @param customize changes to the agent builder before the types are registered (for example a
@@ -65,7 +67,24 @@ public final class QuantInstrumentations {
     if (instrumentation == null) {
       throw new IllegalArgumentException("instrumentation must not be null");
     }
-    AgentBuilder builder = new AgentBuilder.Default()
+    AgentBuilder builder = customize.apply(agentBuilder());
+    AgentBuilder.Identified.Extendable extendable = null;
+    for (QuantInstrumentation i : all()) {
+      extendable = (extendable == null ? builder : extendable).type(i.types()).transform(i.transformer());
+    }
+    extendable = extendable.type(QuantizeInstrumentation.types()).transform(QuantizeInstrumentation.transformer());
+    return extendable.installOn(instrumentation);
+  }
+
+  /**
+   * The one agent builder every quant4j transformation is installed with, in-process and by the agent:
+   * retransformation without class-format changes, types described from their class files, a name-only
+   * ignore matcher, and each type that cannot be transformed reported on one line.
+   *
+   * @return a new builder
+   */
+  public static AgentBuilder agentBuilder() {
+    return new AgentBuilder.Default()
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
@@ -79,21 +98,14 @@ public final class QuantInstrumentations {
         .ignore(NEVER_WOVEN, any())
         .or(any(), isBootstrapClassLoader())
         .with(new ErrorLogger());
-    builder = customize.apply(builder);
-    AgentBuilder.Identified.Extendable extendable = null;
-    for (QuantInstrumentation i : all()) {
-      extendable = (extendable == null ? builder : extendable).type(i.types()).transform(i.transformer());
-    }
-    extendable = extendable.type(QuantizeInstrumentation.types()).transform(QuantizeInstrumentation.transformer());
-    return extendable.installOn(instrumentation);
   }
 
-  /** Logs a type that could not be transformed, on one line. */
+  /** Reports a type that could not be transformed, on one line ({@link HookFailures#notTransformed}). */
   private static final class ErrorLogger extends AgentBuilder.Listener.Adapter {
     @Override
     public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
         Throwable throwable) {
-      LOG.warn("quant4j: {} left unquantized: it could not be transformed: {}", typeName, throwable.toString());
+      HookFailures.notTransformed(typeName, throwable);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;

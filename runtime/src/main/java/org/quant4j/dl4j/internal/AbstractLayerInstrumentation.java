@@ -1,9 +1,10 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import com.google.auto.service.AutoService;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -15,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * layer, so they exist after {@code init()}) and {@code setInput} (the input is quantized and a new
  * forward pass begins).
  */
+@AutoService(QuantInstrumentation.class)
 public final class AbstractLayerInstrumentation implements QuantInstrumentation {
 
   static final String TYPE = "org.deeplearning4j.nn.layers.AbstractLayer";
@@ -42,7 +44,7 @@ public final class AbstractLayerInstrumentation implements QuantInstrumentation 
      */
     @Advice.OnMethodExit
     public static void exit(@Advice.This Object layer) {
-      QuantHooks.onLayerCreated(layer);
+      LayerHooks.onLayerCreated(layer);
     }
   }
 
@@ -62,7 +64,7 @@ public final class AbstractLayerInstrumentation implements QuantInstrumentation 
         @Advice.This Object layer,
         @Advice.Argument(1) Object workspaceMgr,
         @Advice.FieldValue(value = "input", readOnly = false) INDArray input) {
-      input = QuantHooks.onSetInput(layer, input, workspaceMgr);
+      input = LayerHooks.onSetInput(layer, input, workspaceMgr);
     }
   }
 }

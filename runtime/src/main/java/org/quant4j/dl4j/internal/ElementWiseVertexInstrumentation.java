@@ -1,9 +1,10 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import com.google.auto.service.AutoService;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -15,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code doForward} (identity inputs quantized for the add, restored after) and {@code doBackward}
  * (their gradients masked).
  */
+@AutoService(QuantInstrumentation.class)
 public final class ElementWiseVertexInstrumentation implements QuantInstrumentation {
 
   @Override
@@ -42,7 +44,7 @@ public final class ElementWiseVertexInstrumentation implements QuantInstrumentat
      */
     @Advice.OnMethodExit
     public static void exit(@Advice.This Object vertex, @Advice.FieldValue("op") Object op) {
-      QuantHooks.onVertexCreated(vertex, op);
+      VertexHooks.onVertexCreated(vertex, op);
     }
   }
 
@@ -62,7 +64,7 @@ public final class ElementWiseVertexInstrumentation implements QuantInstrumentat
         @Advice.This Object vertex,
         @Advice.FieldValue("graph") Object graph,
         @Advice.FieldValue("inputs") INDArray[] inputs) {
-      QuantHooks.beforeVertexForward(vertex, graph, inputs);
+      VertexHooks.beforeVertexForward(vertex, graph, inputs);
     }
 
     /**
@@ -73,7 +75,7 @@ public final class ElementWiseVertexInstrumentation implements QuantInstrumentat
      */
     @Advice.OnMethodExit(onThrowable = Throwable.class)
     public static void exit(@Advice.This Object vertex, @Advice.FieldValue("inputs") INDArray[] inputs) {
-      QuantHooks.afterVertexForward(vertex, inputs);
+      VertexHooks.afterVertexForward(vertex, inputs);
     }
   }
 
@@ -89,7 +91,7 @@ public final class ElementWiseVertexInstrumentation implements QuantInstrumentat
      */
     @Advice.OnMethodExit
     public static void exit(@Advice.This Object vertex, @Advice.Return Object result) {
-      QuantHooks.afterVertexBackward(vertex, result);
+      VertexHooks.afterVertexBackward(vertex, result);
     }
   }
 }

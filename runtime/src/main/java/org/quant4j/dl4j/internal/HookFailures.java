@@ -1,6 +1,7 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import java.util.function.Consumer;
+import org.quant4j.dl4j.QuantizationException;
 
 /**
  * What a hook does when it cannot quantize: the one policy for every hook. In-process
@@ -8,7 +9,7 @@ import java.util.function.Consumer;
  * call; under the agent, whose application cannot catch it, the failure is one line handed to the agent
  * (which prints it on stderr) and the layer is left in float.
  */
-final class HookFailures {
+public final class HookFailures {
 
   /** Where the agent wants its lines, or null: throw. */
   private static volatile Consumer<String> leaveInFloat;
@@ -20,7 +21,7 @@ final class HookFailures {
    *
    * @param sink receives one line per failure, and the failed layer is left in float; null to throw
    */
-  static void reportTo(Consumer<String> sink) {
+  public static void reportTo(Consumer<String> sink) {
     leaveInFloat = sink;
   }
 
@@ -29,7 +30,7 @@ final class HookFailures {
    *
    * @return true under the agent
    */
-  static boolean leavesInFloat() {
+  public static boolean leavesInFloat() {
     return leaveInFloat != null;
   }
 
@@ -49,5 +50,23 @@ final class HookFailures {
           + cause, cause);
     }
     sink.accept(subject + " left in float after an error " + what + ": " + cause);
+  }
+
+  /**
+   * Reports a class that could not be woven: its layers will run in float. The line goes to the agent
+   * when it runs, else to stderr (the failure happens while a class loads, where no caller could catch it,
+   * and it must be seen whatever the application's logging does).
+   *
+   * @param typeName the class
+   * @param cause the error
+   */
+  static void notTransformed(String typeName, Throwable cause) {
+    String line = typeName + " left unquantized: it could not be transformed: " + cause;
+    Consumer<String> sink = leaveInFloat;
+    if (sink != null) {
+      sink.accept(line);
+    } else {
+      System.err.println("quant4j: " + line);
+    }
   }
 }

@@ -1,4 +1,4 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.quant4j.nn.TensorQuantizer;
+import org.quant4j.dl4j.QuantRole;
 
 /**
  * The quantizers of one DL4J layer instance and the per-forward-pass state the hooks keep beside it
@@ -18,7 +19,7 @@ import org.quant4j.nn.TensorQuantizer;
  * float weight receives the gradient (the weight straight-through estimator). The original input is
  * kept to mask the input gradient. A layer is used by one thread at a time, as DL4J requires.
  */
-final class LayerQuantizers {
+public final class LayerQuantizers {
 
   /** One weight parameter's quantizer and its per-pass cache. */
   static final class WeightSlot {
@@ -77,7 +78,7 @@ final class LayerQuantizers {
    * @param fallback the name to use for an unnamed layer
    * @return the name
    */
-  String name(String fallback) {
+  public String name(String fallback) {
     return declaredName != null ? declaredName : fallback;
   }
 
@@ -87,7 +88,7 @@ final class LayerQuantizers {
    * @param layerName the layer name to prefix
    * @return an ordered, unmodifiable map
    */
-  Map<String, TensorQuantizer> named(String layerName) {
+  public Map<String, TensorQuantizer> named(String layerName) {
     Map<String, TensorQuantizer> out = new LinkedHashMap<>();
     if (input != null) {
       out.put(QuantRole.INPUT.quantizerName(layerName), input);

@@ -1,4 +1,4 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.quant4j.nn.TensorQuantizer;
@@ -10,7 +10,7 @@ import org.quant4j.nn.TensorQuantizer;
  * and the shortcut (block input or its down-sampling) was produced earlier. They are fake-quantized
  * for the Add only and restored afterwards, and their gradient is masked on the way back.
  */
-final class ResidualQuantizer {
+public final class ResidualQuantizer {
 
   final String vertexName;
   final TensorQuantizer quantizer;
@@ -22,6 +22,24 @@ final class ResidualQuantizer {
   ResidualQuantizer(String vertexName, TensorQuantizer quantizer) {
     this.vertexName = vertexName;
     this.quantizer = quantizer;
+  }
+
+  /**
+   * The vertex's name, which the quantizer is named after.
+   *
+   * @return the DL4J vertex name
+   */
+  public String vertexName() {
+    return vertexName;
+  }
+
+  /**
+   * The residual quantizer.
+   *
+   * @return the quantizer
+   */
+  public TensorQuantizer quantizer() {
+    return quantizer;
   }
 
   /**

@@ -1,4 +1,4 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;

@@ -1,8 +1,9 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 
+import com.google.auto.service.AutoService;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -13,6 +14,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * {@code getParamWithNoise}; its compute methods are bracketed so that {@code getParam} serves the
  * quantized weight only inside them.
  */
+@AutoService(QuantInstrumentation.class)
 public final class Convolution1DInstrumentation implements QuantInstrumentation {
 
   @Override
@@ -37,7 +39,7 @@ public final class Convolution1DInstrumentation implements QuantInstrumentation 
      */
     @Advice.OnMethodEnter
     public static void enter(@Advice.This Object layer) {
-      QuantHooks.enterCompute(layer);
+      LayerHooks.enterCompute(layer);
     }
 
     /**
@@ -47,7 +49,7 @@ public final class Convolution1DInstrumentation implements QuantInstrumentation 
      */
     @Advice.OnMethodExit(onThrowable = Throwable.class)
     public static void exit(@Advice.This Object layer) {
-      QuantHooks.exitCompute(layer);
+      LayerHooks.exitCompute(layer);
     }
   }
 }

@@ -1,4 +1,4 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -74,7 +74,7 @@ final class QuantizeInstrumentation {
     if (annotations == null) {
       return builder;
     }
-    WovenQuantizers.register(loader, annotations);
+    WovenHooks.register(loader, annotations);
     for (QuantizeClassFile.QuantizedMethod m : annotations.methods()) {
       var method = named(m.name()).and(hasDescriptor(m.descriptor()));
       if (m.quantizedArguments() != 0) {
@@ -119,7 +119,7 @@ final class QuantizeInstrumentation {
         @Advice.This Object self,
         @QuantizedArguments long quantized,
         @Advice.AllArguments(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object[] arguments) {
-      arguments = WovenQuantizers.quantizeArguments(self, quantized, arguments);
+      arguments = WovenHooks.quantizeArguments(self, quantized, arguments);
     }
   }
 
@@ -137,7 +137,7 @@ final class QuantizeInstrumentation {
     public static void exit(
         @Advice.This Object self,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object result) {
-      result = WovenQuantizers.quantizeResult(self, result);
+      result = WovenHooks.quantizeResult(self, result);
     }
   }
 }

@@ -1,9 +1,10 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import com.google.auto.service.AutoService;
 import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -16,6 +17,7 @@ import net.bytebuddy.matcher.ElementMatcher;
  * superclasses that declare it: the outermost call's result gets its gradients masked by the
  * straight-through estimator.
  */
+@AutoService(QuantInstrumentation.class)
 public final class BackpropInstrumentation implements QuantInstrumentation {
 
   /** The declaring classes: the layer map plus BaseLayer, BaseOutputLayer and ConvolutionLayer. */
@@ -48,7 +50,7 @@ public final class BackpropInstrumentation implements QuantInstrumentation {
      */
     @Advice.OnMethodEnter
     public static void enter(@Advice.This Object layer) {
-      QuantHooks.enterBackprop(layer);
+      LayerHooks.enterBackprop(layer);
     }
 
     /**
@@ -59,7 +61,7 @@ public final class BackpropInstrumentation implements QuantInstrumentation {
      */
     @Advice.OnMethodExit(onThrowable = Throwable.class)
     public static void exit(@Advice.This Object layer, @Advice.Return Object result) {
-      QuantHooks.exitBackprop(layer, result);
+      LayerHooks.exitBackprop(layer, result);
     }
   }
 }

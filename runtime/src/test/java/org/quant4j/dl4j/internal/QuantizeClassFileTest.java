@@ -1,4 +1,4 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,7 +15,7 @@ import org.quant4j.annotations.QuantDesc;
 import org.quant4j.annotations.QuantInput;
 import org.quant4j.annotations.QuantWeight;
 import org.quant4j.annotations.Quantize;
-import org.quant4j.dl4j.QuantizeClassFile.QuantizedMethod;
+import org.quant4j.dl4j.internal.QuantizeClassFile.QuantizedMethod;
 import org.quant4j.tensor.QuantDescriptor;
 
 class QuantizeClassFileTest {

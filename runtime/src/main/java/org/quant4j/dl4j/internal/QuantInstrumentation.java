@@ -1,4 +1,4 @@
-package org.quant4j.dl4j;
+package org.quant4j.dl4j.internal;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
