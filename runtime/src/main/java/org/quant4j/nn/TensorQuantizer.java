@@ -16,8 +16,8 @@ import org.quant4j.calib.MaxCalibrator;
 import org.quant4j.tensor.QuantDescriptor;
 import org.quant4j.tensor.QuantizedTensor;
 import org.quant4j.tensor.TensorQuant;
-import org.quant4j.text.PythonFloats;
-import org.quant4j.text.TorchTensorFormat;
+import org.quant4j.internal.text.PythonFloats;
+import org.quant4j.internal.text.TorchTensorFormat;
 import org.quant4j.tensor.internal.HostMemory;
 
 /**

@@ -1,4 +1,4 @@
-package org.quant4j.text;
+package org.quant4j.internal.text;
 
 import java.math.BigDecimal;
 import java.math.MathContext;

@@ -1,4 +1,4 @@
-package org.quant4j.text;
+package org.quant4j.internal.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.quant4j.text;
+package org.quant4j.internal.text;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
