@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The prepared GPU check (issue 6): builds with -Pcuda (CUDA 11.6 backend on top of the CPU one), then on
+# The prepared GPU check: builds with -Pcuda (CUDA 11.6 backend on top of the CPU one), then on
 # one machine prints one table: the golden tensor_quant/seed_example vectors replayed through each kernel
 # path on the running backend, and fake-quant throughput on 256M float32 against a copy of the same bytes
 # in the same memory (device-to-device on a GPU).
@@ -31,6 +31,6 @@ cd "$root"
 cp_file="$here/target/gpu-check.classpath"
 mvn "${mvn_opts[@]}" $profile -pl benchmarks -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile="$cp_file" >/dev/null
-golden="${QUANT4J_GOLDEN:-$root/../shared/golden}"
+golden="${QUANT4J_GOLDEN:-$root/golden}"
 exec java --add-modules=jdk.incubator.vector -Xmx${GPU_CHECK_HEAP:-8g} -Dquant4j.golden="$golden" \
   -cp "$here/target/classes:$(cat "$cp_file")" org.quant4j.benchmarks.GpuCheck "${args[@]}"

@@ -23,7 +23,7 @@ import org.quant4j.calib.HistogramCalibrator;
  * the same bytes in the same run, and {@code computeAmax} by entropy, MSE and percentile on a
  * 2048-bin histogram of gaussian data (start bin 128, stride 1, the reference's defaults).
  *
- * <p>The reference's figures ({@code ../shared/golden/timings.json}, 2-core machine, 1 thread):
+ * <p>The reference's figures ({@code golden/timings.json}, 2-core machine, 1 thread):
  * collect 148 ms, entropy 1.48 s, MSE 0.20 s, percentile 25 µs.
  */
 @State(Scope.Benchmark)

@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.quant4j.tensor.KernelPath;
+import org.quant4j.tensor.internal.HostKernels;
 import org.quant4j.tensor.TensorQuant;
 
 /**
@@ -30,7 +31,7 @@ import org.quant4j.tensor.TensorQuant;
  * E4M3 per tensor ({@code fakeTensorQuantE4M3Into}).
  *
  * <p>The {@code path} parameter selects the kernel ({@link KernelPath}); the reference's figures are
- * in {@code ../shared/golden/timings.json} (fake quant per tensor: 110 ms).
+ * in {@code golden/timings.json} (fake quant per tensor: 110 ms).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,6 +49,14 @@ public class FakeQuantBenchmark {
   @Param({"VECTOR"})
   public String path;
 
+  /**
+   * The host kernels: {@code vector} (the Vector API, as with {@code --add-modules=jdk.incubator.vector}) or
+   * {@code scalar} (what a plain JVM without the module runs). Each value runs in its own fork, so the
+   * property is set before the kernels are first chosen.
+   */
+  @Param({"vector", "scalar"})
+  public String kernels;
+
   private float[] src;
   private float[] dst;
   private INDArray x;
@@ -60,6 +69,7 @@ public class FakeQuantBenchmark {
   /** Fills the inputs with uniform values in [-1, 1) and computes their amax. */
   @Setup(Level.Trial)
   public void setUp() {
+    System.setProperty(HostKernels.PROPERTY, kernels);
     previous = KernelPath.select(KernelPath.valueOf(path));
     Nd4j.getRandom().setSeed(12345);
     x = Nd4j.rand(DataType.FLOAT, ROWS, COLS).muli(2).subi(1);

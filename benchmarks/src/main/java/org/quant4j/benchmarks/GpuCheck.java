@@ -15,10 +15,10 @@ import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.quant4j.cli.conformance.ConformanceRunner;
-import org.quant4j.cli.conformance.ConformanceSummary;
-import org.quant4j.cli.conformance.SeedExampleReplayer;
-import org.quant4j.cli.conformance.TensorQuantReplayer;
+import org.quant4j.conformance.ConformanceRunner;
+import org.quant4j.conformance.ConformanceSummary;
+import org.quant4j.conformance.SeedExampleReplayer;
+import org.quant4j.conformance.TensorQuantReplayer;
 import org.quant4j.tensor.ComputeBackend;
 import org.quant4j.tensor.KernelPath;
 import org.quant4j.tensor.TensorQuant;
@@ -34,7 +34,7 @@ import org.quant4j.tensor.TensorQuant;
  *
  * <p>Arguments: {@code --elements N} (default 268435456, 256M floats = 1 GiB), {@code --reps R}
  * (default 7, the median is reported), {@code --golden DIR} (default: the {@code quant4j.golden}
- * property, else {@code ../shared/golden}). {@code --lenet-reference FILE} only runs the LeNet pass
+ * property, else {@code golden/} at the repository root). {@code --lenet-reference FILE} only runs the LeNet pass
  * and writes its timings and outputs to FILE (what the CPU child does).
  */
 public final class GpuCheck {
@@ -50,7 +50,7 @@ public final class GpuCheck {
   public static void main(String[] args) throws Exception {
     long elements = 1L << 28;
     int reps = 7;
-    Path golden = Path.of(System.getProperty("quant4j.golden", "../shared/golden"));
+    Path golden = Path.of(System.getProperty("quant4j.golden", "../golden"));
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--elements" -> elements = Long.parseLong(args[++i]);

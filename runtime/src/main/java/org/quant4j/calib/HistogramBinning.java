@@ -2,29 +2,24 @@ package org.quant4j.calib;
 
 import java.nio.ByteBuffer;
 import java.util.stream.IntStream;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
-import org.quant4j.tensor.FloatLanes;
+import org.quant4j.tensor.internal.FloatLanes;
+import org.quant4j.tensor.internal.HostKernels;
 
 /**
  * One-pass kernels over the absolute values of a float32 buffer: their range, and their counts per
  * bin the way {@code torch.histc} and {@code np.histogram} assign them. Every value is read as
  * {@code |x|}; with {@code skipZeros} exact zeros are left out. No allocation per element; large
- * inputs are scanned in one part per processor, whose results are combined exactly.
+ * inputs are scanned in one part per processor, whose results are combined exactly. The element loops run
+ * on the {@link HostKernels} this JVM uses (Vector API or scalar, the same counts).
  */
 final class HistogramBinning {
 
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-  private static final int L = F.length();
+  /** Parts start at multiples of this many values, whole vectors for every kernel. */
+  private static final int ALIGN = 64;
   /** Interleaved counters per bin, so consecutive increments rarely hit the same counter. */
   private static final int WAYS = 4;
   /** torch.histc accumulates float32 counts: a bin stops growing at 2^24. */
   private static final int FLOAT_COUNT_LIMIT = 1 << 24;
-  private static final float TWO_23 = 8388608f;
-  private static final int MANTISSA = (1 << 23) - 1;
-  private static final int EXACT_FLOAT_INDEX = 1 << 22;
   /** Scans below this many values run on the calling thread. */
   private static final int PARALLEL_THRESHOLD = 1 << 20;
   private static final int THREADS = Math.max(1,
@@ -63,39 +58,12 @@ final class HistogramBinning {
   }
 
   private static Range rangeOf(ByteBuffer v, int from, int to, boolean skipZeros) {
-    return FloatLanes.scan(v, from, to, NO_VALUES, (lanes, a, b, r) -> combine(r, rangeOf(lanes, a, b, skipZeros)));
-  }
-
-  private static Range rangeOf(FloatLanes v, int from, int to, boolean skipZeros) {
-    FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-    FloatVector vmin = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
-    FloatVector inf = vmin;
-    long zeros = 0;
-    int i = from;
-    int upper = from + F.loopBound(to - from);
-    for (; i < upper; i += L) {
-      FloatVector a = v.load(F, i).abs();
-      vmax = vmax.max(a);
-      if (skipZeros) {
-        VectorMask<Float> zero = a.compare(VectorOperators.EQ, 0f);
-        zeros += zero.trueCount();
-        vmin = vmin.min(a.blend(inf, zero));
-      } else {
-        vmin = vmin.min(a);
-      }
-    }
-    float max = vmax.reduceLanes(VectorOperators.MAX);
-    float min = vmin.reduceLanes(VectorOperators.MIN);
-    for (; i < to; i++) {
-      float a = Math.abs(v.get(i));
-      max = Math.max(max, a);
-      if (skipZeros && a == 0f) {
-        zeros++;
-      } else {
-        min = Math.min(min, a);
-      }
-    }
-    return new Range(min, max, to - from - zeros);
+    HostKernels kernels = HostKernels.get();
+    float[] minMax = new float[2];
+    return FloatLanes.scan(v, from, to, NO_VALUES, (lanes, a, b, r) -> {
+      long kept = kernels.absRange(lanes, a, b, skipZeros, minMax);
+      return combine(r, new Range(minMax[0], minMax[1], kept));
+    });
   }
 
   /**
@@ -140,52 +108,11 @@ final class HistogramBinning {
   /** The per-bin counters, WAYS per bin plus a sentinel bin, of values [from, to). */
   private static int[] histcWays(ByteBuffer v, int from, int to, float lo, float hi, int nbins,
       boolean skipZeros, boolean inRange) {
-    int[] idx = new int[L];
-    return FloatLanes.scan(v, from, to, new int[(nbins + 1) * WAYS],
-        (lanes, a, b, ways) -> histcWays(lanes, a, b, lo, hi, nbins, skipZeros, inRange, ways, idx));
-  }
-
-  /** Adds the values [from, to) to the per-bin counters. */
-  private static int[] histcWays(FloatLanes v, int from, int to, float lo, float hi, int nbins,
-      boolean skipZeros, boolean inRange, int[] ways, int[] idx) {
-    int sentinel = nbins;
-    float width = hi - lo;
-    float bins = (float) nbins;
-    int i = from;
-    int upper = from + F.loopBound(to - from);
-    if (nbins >= EXACT_FLOAT_INDEX) {
-      upper = from; // the float index trick below needs bin numbers below 2^22
-    }
-    FloatVector zero = FloatVector.zero(F);
-    float last = nbins - 1;
-    for (; i < upper; i += L) {
-      FloatVector a = v.load(F, i).abs();
-      FloatVector f = a.sub(lo).div(width).mul(bins).max(zero).min(last);
-      // floor(f) as a float: round to nearest by the 2^23 trick, minus one where that rounded up
-      FloatVector r = f.add(TWO_23).sub(TWO_23);
-      r = r.sub(1f, r.compare(VectorOperators.GT, f));
-      if (!inRange) {
-        VectorMask<Float> out = a.compare(VectorOperators.LT, lo).or(a.compare(VectorOperators.GT, hi));
-        if (skipZeros) {
-          out = out.or(a.compare(VectorOperators.EQ, 0f));
-        }
-        r = r.blend(sentinel, out);
-      }
-      // an integer-valued float in [0, 2^22] plus 2^23 holds that integer in its mantissa bits
-      r.add(TWO_23).reinterpretAsInts().and(MANTISSA).intoArray(idx, 0);
-      for (int j = 0; j < L; j++) {
-        ways[idx[j] * WAYS + (j & (WAYS - 1))]++;
-      }
-    }
-    for (; i < to; i++) {
-      float a = Math.abs(v.get(i));
-      if (!(a >= lo && a <= hi) || (skipZeros && a == 0f)) {
-        continue;
-      }
-      int pos = (int) (((a - lo) / width) * bins);
-      ways[Math.min(pos, nbins - 1) * WAYS]++;
-    }
-    return ways;
+    HostKernels kernels = HostKernels.get();
+    return FloatLanes.scan(v, from, to, new int[(nbins + 1) * WAYS], (lanes, a, b, ways) -> {
+      kernels.histc(lanes, a, b, lo, hi, nbins, skipZeros, inRange, ways, WAYS);
+      return ways;
+    });
   }
 
   /**
@@ -203,7 +130,7 @@ final class HistogramBinning {
   }
 
   private static int from(int n, int part) {
-    return (int) ((long) n * part / partCount(n)) & ~(L - 1);
+    return (int) ((long) n * part / partCount(n)) & ~(ALIGN - 1);
   }
 
   private static int to(int n, int part) {

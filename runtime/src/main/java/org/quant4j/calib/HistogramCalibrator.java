@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.quant4j.tensor.QuantFormat;
+import org.quant4j.tensor.internal.HostMemory;
 
 /**
  * Collects a histogram of {@code |x|} and chooses amax from it by percentile, MSE or entropy: the Java
@@ -227,7 +228,7 @@ public final class HistogramCalibrator extends Calibrator {
     if (x == null) {
       throw new IllegalArgumentException("x must be an array, got null");
     }
-    HostFloats host = HostFloats.of(x);
+    HostMemory.Storage host = HostMemory.storage(x);
     try {
       collect(host.bytes(), (int) x.length(), x.shape());
     } finally {
@@ -240,6 +241,10 @@ public final class HistogramCalibrator extends Calibrator {
     if (Float.isNaN(r.max())) {
       throw new IllegalArgumentException(
           "x must not contain NaN (histogram range of [0, NaN] is not finite)");
+    }
+    if (Float.isInfinite(r.max())) {
+      throw new IllegalArgumentException(
+          "x must not contain infinity (histogram range of [0, inf] is not finite)");
     }
     if (r.kept() == 0 && (torchHist || counts != null)) {
       throw new IllegalArgumentException("x must have at least one " + (skipZeros ? "non-zero " : "")

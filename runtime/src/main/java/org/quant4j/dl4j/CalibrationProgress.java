@@ -2,7 +2,7 @@ package org.quant4j.dl4j;
 
 import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
+import org.quant4j.internal.ProgressBars;
 
 /**
  * The progress bar of a calibration pass, shown once the pass has run for {@link #DELAY_NANOS}: setting
@@ -38,7 +38,7 @@ final class CalibrationProgress implements AutoCloseable {
     if (bar != null) {
       bar.step();
     } else if (done < total && clock.getAsLong() - start >= DELAY_NANOS) {
-      bar = new ProgressBarBuilder().setTaskName("calibrating").setInitialMax(total).continuousUpdate().build();
+      bar = ProgressBars.builder("calibrating", total).build();
       bar.stepTo(done);
     }
   }

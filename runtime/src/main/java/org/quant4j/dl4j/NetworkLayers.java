@@ -8,6 +8,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.quant4j.dl4j.internal.LayerHooks;
+import org.quant4j.dl4j.internal.LayerQuantizers;
 
 /**
  * The layers and vertices of a network in forward order, each with the name its quantizers are named after (the
@@ -92,7 +94,7 @@ final class NetworkLayers {
   }
 
   private static String name(Layer layer, String fallback) {
-    LayerQuantizers quantizers = QuantHooks.layer(layer);
+    LayerQuantizers quantizers = LayerHooks.layer(layer);
     if (quantizers != null) {
       return quantizers.name(fallback);
     }

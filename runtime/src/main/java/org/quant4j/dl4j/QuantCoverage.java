@@ -3,12 +3,14 @@ package org.quant4j.dl4j;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.api.Model;
+import org.quant4j.dl4j.internal.LayerCoverage;
+import org.quant4j.dl4j.internal.LayerHooks;
 import org.quant4j.nn.TensorQuantizer;
 
 /**
  * How much of a network quant4j quantizes: how many quantizers it has, how many of them are enabled and how many
  * are calibrated (hold an amax, rather than computing one per call), and which of its layers and vertices run in
- * float because the layer map (DESIGN.md, {@code LayerMapping}) has no row for their class although they hold
+ * float because the layer map (DESIGN.md) has no row for their class although they hold
  * parameters: a {@code BatchNormalization}, an {@code EmbeddingLayer}, a {@code SimpleRnn}, a custom layer. The
  * agent prints it with {@code verbose=true}; {@code quant4j calibrate} and {@code quant4j export} print it as their
  * summary line. Immutable; a snapshot of the moment it was taken.
@@ -61,8 +63,8 @@ public final class QuantCoverage {
     }
     List<Unquantized> unquantized = new ArrayList<>();
     for (NetworkLayers.Part p : NetworkLayers.of(model)) {
-      boolean quantized = p.layer() != null && QuantHooks.layer(p.layer()) != null;
-      boolean mapped = p.layer() != null && LayerMapping.forClassName(p.type().getName()) != null;
+      boolean quantized = p.layer() != null && LayerHooks.layer(p.layer()) != null;
+      boolean mapped = p.layer() != null && LayerCoverage.inLayerMap(p.layer());
       if (!quantized && !mapped && p.numParams() > 0) {
         unquantized.add(new Unquantized(p.name(), p.type().getName()));
       }

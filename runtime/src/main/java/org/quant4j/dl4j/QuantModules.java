@@ -5,6 +5,9 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import org.quant4j.dl4j.internal.QuantInstrumentations;
+import org.quant4j.dl4j.internal.HookFailures;
+import org.quant4j.dl4j.internal.ActiveConfig;
 
 /**
  * The Java {@code quant_modules}: after {@link #initialize()}, every DL4J layer of the layer map that
@@ -46,7 +49,7 @@ public final class QuantModules {
     if (!installed) {
       install(ByteBuddyAgent.install(), config, UnaryOperator.identity(), null);
     } else {
-      QuantHooks.activate(config);
+      ActiveConfig.activate(config);
     }
   }
 
@@ -67,7 +70,7 @@ public final class QuantModules {
       throw new IllegalArgumentException("config must not be null");
     }
     HookFailures.reportTo(leaveInFloat);
-    QuantHooks.activate(config);
+    ActiveConfig.activate(config);
     if (!installed) {
       QuantInstrumentations.install(instrumentation, customize);
       installed = true;
@@ -76,7 +79,7 @@ public final class QuantModules {
 
   /** Stops giving quantizers to layers built from now on. */
   public static synchronized void deactivate() {
-    QuantHooks.deactivate();
+    ActiveConfig.deactivate();
   }
 
   /**
@@ -85,6 +88,6 @@ public final class QuantModules {
    * @return true between {@link #initialize()} and {@link #deactivate()}
    */
   public static boolean isActive() {
-    return QuantHooks.activeConfig() != null;
+    return ActiveConfig.get() != null;
   }
 }

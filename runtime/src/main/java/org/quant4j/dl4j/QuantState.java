@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.quant4j.dl4j.internal.LayerCoverage;
 import org.quant4j.nn.TensorQuantizer;
 import org.quant4j.tensor.QuantDescriptor;
 import org.slf4j.Logger;
@@ -312,15 +313,8 @@ public final class QuantState {
   private static Map<TensorQuantizer, long[]> weightShapes(Model model) {
     Map<TensorQuantizer, long[]> shapes = new IdentityHashMap<>();
     for (NetworkLayers.Part p : NetworkLayers.of(model)) {
-      LayerQuantizers lq = p.layer() == null ? null : QuantHooks.layer(p.layer());
-      if (lq == null) {
-        continue;
-      }
-      for (LayerQuantizers.WeightSlot slot : lq.weights) {
-        INDArray param = p.layer().getParam(slot.param.paramKey());
-        if (param != null) {
-          shapes.put(slot.quantizer, param.shape());
-        }
+      if (p.layer() != null) {
+        shapes.putAll(LayerCoverage.weightShapes(p.layer()));
       }
     }
     return shapes;

@@ -10,6 +10,10 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.quant4j.nn.TensorQuantizer;
+import org.quant4j.dl4j.internal.ResidualQuantizer;
+import org.quant4j.dl4j.internal.LayerQuantizers;
+import org.quant4j.dl4j.internal.VertexHooks;
+import org.quant4j.dl4j.internal.LayerHooks;
 
 /**
  * The quantizers of a DL4J network by name, the Java {@code model.named_modules()} filtered to
@@ -48,9 +52,9 @@ public final class Quantizers {
           if (v.hasLayer()) {
             addLayer(out, v.getLayer(), v.getVertexName());
           }
-          ResidualQuantizer r = QuantHooks.vertex(v);
+          ResidualQuantizer r = VertexHooks.vertex(v);
           if (r != null) {
-            putUnique(out, QuantRole.RESIDUAL.quantizerName(r.vertexName), r.quantizer);
+            putUnique(out, QuantRole.RESIDUAL.quantizerName(r.vertexName()), r.quantizer());
           }
         }
       }
@@ -68,7 +72,7 @@ public final class Quantizers {
     while (inner instanceof BaseWrapperLayer w) {
       inner = w.getUnderlying();
     }
-    LayerQuantizers s = QuantHooks.layer(inner);
+    LayerQuantizers s = LayerHooks.layer(inner);
     if (s != null) {
       s.named(s.name(fallbackName)).forEach((n, q) -> putUnique(out, n, q));
     }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *       sibling is skipped.
  * </ul>
  * A sibling whose entries do not fit the restored network changes nothing and fails the restore as any hook
- * failure does ({@link QuantHooks}).
+ * failure does: in code the {@code restore*} call throws a {@link QuantizationException}, under the agent it is one
+ * line.
  */
 public final class SiblingStateFile {
 
@@ -74,13 +75,14 @@ public final class SiblingStateFile {
   }
 
   /**
-   * Writes a network's state beside the model file it was just saved to, when it has quantizers.
+   * Writes a network's state beside the model file it was just saved to, when it has quantizers: what the woven
+   * {@code ModelSerializer.writeModel} calls.
    *
    * @param model the network saved
    * @param modelFile the model zip
    * @throws IOException if the sibling cannot be written
    */
-  static void written(Model model, Path modelFile) throws IOException {
+  public static void written(Model model, Path modelFile) throws IOException {
     if (Quantizers.of(model).isEmpty()) {
       return;
     }
@@ -95,14 +97,15 @@ public final class SiblingStateFile {
 
   /**
    * Loads the sibling's state into a network just restored from a model file, when there is a sibling, the network
-   * has quantizers, and the sibling is neither stale nor turned off.
+   * has quantizers, and the sibling is neither stale nor turned off: what the woven {@code ModelSerializer.restore*}
+   * calls.
    *
    * @param model the restored network
    * @param modelFile the model zip
    * @throws IOException if the sibling cannot be read
    * @throws IllegalArgumentException if the sibling is invalid or does not fit the network (nothing is loaded)
    */
-  static void restored(Model model, Path modelFile) throws IOException {
+  public static void restored(Model model, Path modelFile) throws IOException {
     Path sibling = of(modelFile);
     if (!Files.isRegularFile(sibling) || Quantizers.of(model).isEmpty()) {
       return;

@@ -3,6 +3,7 @@ package org.quant4j.nn;
 import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.quant4j.tensor.TorchFloatSum;
+import org.quant4j.tensor.internal.HostMemory;
 
 /**
  * Clips a tensor to [clipValueMin, clipValueMax] with optionally learnable bounds: the Java
@@ -61,11 +62,11 @@ public final class Clip implements UnaryOperator<INDArray> {
    */
   public static INDArray clip(INDArray x, float clipValueMin, float clipValueMax) {
     requireFloating(x, "x");
-    float[] v = HostFloats.copyOf(x);
+    float[] v = HostMemory.floatsOf(x);
     for (int i = 0; i < v.length; i++) {
       v[i] = Math.max(Math.min(v[i], clipValueMax), clipValueMin);
     }
-    return HostFloats.toArray(v, x);
+    return HostMemory.arrayOf(v, x);
   }
 
   /**
@@ -86,8 +87,8 @@ public final class Clip implements UnaryOperator<INDArray> {
       throw new IllegalArgumentException("gradOut must have x's shape "
           + java.util.Arrays.toString(x.shape()) + ", got " + java.util.Arrays.toString(gradOut.shape()));
     }
-    float[] xs = HostFloats.copyOf(x);
-    float[] gi = HostFloats.copyOf(gradOut);
+    float[] xs = HostMemory.floatsOf(x);
+    float[] gi = HostMemory.floatsOf(gradOut);
     float[] outsideMin = new float[xs.length];
     float[] outsideMax = new float[xs.length];
     for (int i = 0; i < xs.length; i++) {
@@ -98,7 +99,7 @@ public final class Clip implements UnaryOperator<INDArray> {
       outsideMin[i] = g * (1f - minMask);
       outsideMax[i] = g * (1f - maxMask);
     }
-    INDArray gradIn = HostFloats.toArray(gi, gradOut);
+    INDArray gradIn = HostMemory.arrayOf(gi, gradOut);
     return new ClipGradients(gradIn, TorchFloatSum.of(outsideMin), TorchFloatSum.of(outsideMax));
   }
 

@@ -16,8 +16,9 @@ import org.quant4j.calib.MaxCalibrator;
 import org.quant4j.tensor.QuantDescriptor;
 import org.quant4j.tensor.QuantizedTensor;
 import org.quant4j.tensor.TensorQuant;
-import org.quant4j.text.PythonFloats;
-import org.quant4j.text.TorchTensorFormat;
+import org.quant4j.internal.text.PythonFloats;
+import org.quant4j.internal.text.TorchTensorFormat;
+import org.quant4j.tensor.internal.HostMemory;
 
 /**
  * The stateful quantizer a layer applies to its input or weight: the Java {@code TensorQuantizer} of
@@ -547,7 +548,7 @@ public final class TensorQuantizer implements UnaryOperator<INDArray> {
       throw new IllegalStateException("initLearnAmax needs an amax; set or calibrate one first");
     }
     float init = Float.NEGATIVE_INFINITY;
-    for (float v : HostFloats.copyOf(a)) {
+    for (float v : HostMemory.floatsOf(a)) {
       init = Float.isNaN(v) || Float.isNaN(init) ? Float.NaN : Math.max(init, v);
     }
     clip.setClipValueMin(-init);
@@ -663,7 +664,7 @@ public final class TensorQuantizer implements UnaryOperator<INDArray> {
     } else {
       INDArray sc = scale;
       if (sc != null) {
-        float[] v = HostFloats.copyOf(sc);
+        float[] v = HostMemory.floatsOf(sc);
         s.append(" scale=").append(sc.rank() == 0
             ? PythonFloats.repr(v[0]) : TorchTensorFormat.str(v, sc.shape()));
       }
@@ -679,7 +680,7 @@ public final class TensorQuantizer implements UnaryOperator<INDArray> {
     if (a == null) {
       return "dynamic";
     }
-    float[] v = HostFloats.copyOf(a);
+    float[] v = HostMemory.floatsOf(a);
     if (v.length == 1) {
       return PythonFloats.fixed(v[0], 4);
     }

@@ -135,11 +135,6 @@ final class ExportContext {
     return axesOp(scope, "Squeeze", tensor, axes);
   }
 
-  /** Unsqueeze the given axes, in the opset's form. */
-  String unsqueeze(String scope, String tensor, long... axes) {
-    return axesOp(scope, "Unsqueeze", tensor, axes);
-  }
-
   /** ReduceSum over the given axes keeping them, in the opset's form. */
   String reduceSum(String scope, String tensor, long... axes) {
     return axesOp(scope, "ReduceSum", tensor, axes);

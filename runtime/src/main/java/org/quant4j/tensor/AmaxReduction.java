@@ -3,9 +3,6 @@ package org.quant4j.tensor;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
@@ -13,10 +10,13 @@ import org.nd4j.linalg.api.ops.impl.reduce.same.AMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.quant4j.tensor.internal.FloatLanes;
+import org.quant4j.tensor.internal.HostKernels;
+import org.quant4j.tensor.internal.HostMemory;
 
 /**
  * {@code max(|x|)} over a set of dims, NaN propagating as torch's {@code max} does: the computation
- * behind {@link TensorQuant#reduceAmax}. float32 host arrays use a Vector API pass over the buffer;
+ * behind {@link TensorQuant#reduceAmax}. float32 host arrays use a pass of the {@link HostKernels} over the buffer;
  * other host arrays an element loop over exact doubles. Arrays in device memory (see
  * {@link ComputeBackend}), and every array when {@link KernelPath#ND4J_OPS} is selected, use ND4J's
  * {@code AMax} reduction where they live, plus a {@code MatchCondition(isNan)} count per channel
@@ -25,9 +25,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * not round), so every path gives the same bits in x's data type.
  */
 final class AmaxReduction {
-
-  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-  private static final int LANES = SPECIES.length();
 
   private AmaxReduction() {}
 
@@ -67,7 +64,7 @@ final class AmaxReduction {
     ChannelLayout layout = ChannelLayout.of("reduced", shape, kept);
     double[] out = new double[layout.channels()];
     Arrays.fill(out, Double.NEGATIVE_INFINITY);
-    if (VectorFakeQuantKernel.canRun(x)) {
+    if (HostFakeQuantKernel.canRun(x)) {
       try {
         reduceFloats(HostMemory.bytes(x), layout, out);
       } finally {
@@ -140,26 +137,9 @@ final class AmaxReduction {
   }
 
   private static double absMax(ByteBuffer in, int from, int len) {
+    HostKernels kernels = HostKernels.get();
     return FloatLanes.scan(in, from, from + len, Double.NEGATIVE_INFINITY,
-        (lanes, a, b, m) -> maxPropagatingNaN(m, absMax(lanes, a, b)));
-  }
-
-  private static double absMax(FloatLanes in, int from, int to) {
-    FloatVector acc = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-    int upper = from + SPECIES.loopBound(to - from);
-    int i = from;
-    for (; i < upper; i += LANES) {
-      FloatVector v = in.load(SPECIES, i);
-      acc = acc.lanewise(VectorOperators.MAX, v.abs());
-    }
-    double m = Double.NEGATIVE_INFINITY;
-    for (float lane : acc.toArray()) {
-      m = maxPropagatingNaN(m, lane);
-    }
-    for (; i < to; i++) {
-      m = maxPropagatingNaN(m, Math.abs(in.get(i)));
-    }
-    return m;
+        (lanes, a, b, m) -> maxPropagatingNaN(m, kernels.absMax(lanes, a, b)));
   }
 
   private static double maxPropagatingNaN(double a, double b) {

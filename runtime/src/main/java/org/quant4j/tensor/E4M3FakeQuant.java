@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.quant4j.tensor.internal.HostMemory;
 
 /**
  * Scaled FP8 E4M3 fake quantization, per tensor: the reference's {@code scaled_e4m3(x, amax, 4, 3)}
@@ -117,12 +118,12 @@ public final class E4M3FakeQuant {
     }
     float m = multiplier(amax);
     float d = divisor(amax);
-    if (KernelPath.selected() != KernelPath.ND4J_OPS && VectorE4M3Kernel.canRun(x)) {
-      if (VectorE4M3Kernel.canRun(out)) {
-        VectorE4M3Kernel.run(x, out, m, d);
+    if (KernelPath.selected() != KernelPath.ND4J_OPS && HostE4M3Kernel.canRun(x)) {
+      if (HostE4M3Kernel.canRun(out)) {
+        HostE4M3Kernel.run(x, out, m, d);
       } else {
         INDArray tmp = Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
-        VectorE4M3Kernel.run(x, tmp, m, d);
+        HostE4M3Kernel.run(x, tmp, m, d);
         out.assign(tmp);
       }
       return;

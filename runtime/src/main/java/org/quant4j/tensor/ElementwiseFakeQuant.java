@@ -3,6 +3,7 @@ package org.quant4j.tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.quant4j.tensor.internal.HostMemory;
 
 /**
  * Fake and real quantization one element at a time, in any floating precision: the path for float64,

@@ -10,9 +10,9 @@ import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.quant4j.text.NumpyFloat32Format;
-import org.quant4j.text.PyYaml;
-import org.quant4j.text.PythonFloats;
+import org.quant4j.internal.text.NumpyFloat32Format;
+import org.quant4j.internal.text.PyYaml;
+import org.quant4j.internal.text.PythonFloats;
 
 /**
  * How a tensor is quantized: the Java {@code ScaledQuantDescriptor} of pytorch-quantization 2.2.1.

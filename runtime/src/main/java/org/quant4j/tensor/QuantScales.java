@@ -2,6 +2,7 @@ package org.quant4j.tensor;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.quant4j.tensor.internal.HostMemory;
 
 /**
  * The per-channel constants of one quantization call, with the reference's dtype rules

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.quant4j.tensor.internal.HostMemory;
+import org.quant4j.tensor.internal.StorageLayout;
 
 /**
  * Linear quantization of ND4J tensors, bit-exact with pytorch-quantization 2.2.1's CPU path
@@ -237,7 +239,7 @@ public final class TensorQuant {
     if (floatAmax != null && gradOut.dataType() == DataType.FLOAT && x.dataType() == DataType.FLOAT
         && HostMemory.isHost(gradOut) && HostMemory.isHost(x) && KernelPath.selected() != KernelPath.ND4J_OPS
         && x.length() * Float.BYTES <= Integer.MAX_VALUE) {
-      if (layout.mode() == ChannelLayout.Mode.PER_TENSOR && !VectorFakeQuantKernel.canRun(x)
+      if (layout.mode() == ChannelLayout.Mode.PER_TENSOR && !HostFakeQuantKernel.canRun(x)
           && StorageLayout.sameDenseStorage(x, gradOut)) {
         // one amax for every element and the same storage order: mask the buffers as they lie
         INDArray out = StorageLayout.uninitializedLike(x);
@@ -262,7 +264,7 @@ public final class TensorQuant {
 
   /** The array itself when the vector kernels can read it in place, else a C-order copy. */
   private static INDArray cContiguous(INDArray a) {
-    return VectorFakeQuantKernel.canRun(a) ? a : a.dup('c');
+    return HostFakeQuantKernel.canRun(a) ? a : a.dup('c');
   }
 
   /** The values as float32 if float32 holds every one exactly (NaN included), else null. */
@@ -485,11 +487,11 @@ public final class TensorQuant {
     }
 
     private static boolean hasNegativeAndNoNaN(INDArray x) {
-      if (VectorFakeQuantKernel.canRun(x)) {
-        return VectorFakeQuantKernel.hasNegativeAndNoNaN(x);
+      if (HostFakeQuantKernel.canRun(x)) {
+        return HostFakeQuantKernel.hasNegativeAndNoNaN(x);
       }
       if (x.dataType() == DataType.FLOAT && HostMemory.isHost(x) && StorageLayout.isDensePermutation(x)) {
-        return VectorFakeQuantKernel.hasNegativeAndNoNaN(StorageLayout.flatStorage(x));
+        return HostFakeQuantKernel.hasNegativeAndNoNaN(StorageLayout.flatStorage(x));
       }
       boolean negative = false;
       for (double v : ElementwiseFakeQuant.valuesOf(x)) {
@@ -516,21 +518,21 @@ public final class TensorQuant {
     }
 
     private void runVector(INDArray x, INDArray out, boolean fake) {
-      if (layout.mode() == ChannelLayout.Mode.PER_TENSOR && !VectorFakeQuantKernel.canRun(x)
+      if (layout.mode() == ChannelLayout.Mode.PER_TENSOR && !HostFakeQuantKernel.canRun(x)
           && StorageLayout.sameDenseStorage(x, out)) {
         // one scale for every element: x's buffer can be quantized in storage order, into out's buffer
         // laid out the same way, without gathering the view first
         INDArray flatX = StorageLayout.flatStorage(x);
         INDArray flatOut = x == out ? flatX : StorageLayout.flatStorage(out);
-        VectorFakeQuantKernel.run(flatX, flatOut, ChannelLayout.of("amax", flatX.shape(), new long[0]), scales, fake);
+        HostFakeQuantKernel.run(flatX, flatOut, ChannelLayout.of("amax", flatX.shape(), new long[0]), scales, fake);
         return;
       }
-      INDArray src = VectorFakeQuantKernel.canRun(x) ? x : x.dup('c');
-      if (VectorFakeQuantKernel.canRun(out)) {
-        VectorFakeQuantKernel.run(src, out, layout, scales, fake);
+      INDArray src = HostFakeQuantKernel.canRun(x) ? x : x.dup('c');
+      if (HostFakeQuantKernel.canRun(out)) {
+        HostFakeQuantKernel.run(src, out, layout, scales, fake);
       } else {
         INDArray dst = src == x ? Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c') : src;
-        VectorFakeQuantKernel.run(src, dst, layout, scales, fake);
+        HostFakeQuantKernel.run(src, dst, layout, scales, fake);
         out.assign(dst);
       }
     }

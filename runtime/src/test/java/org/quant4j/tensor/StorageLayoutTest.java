@@ -11,6 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.quant4j.calib.HistogramCalibrator;
+import org.quant4j.tensor.internal.HostMemory;
+import org.quant4j.tensor.internal.StorageLayout;
 
 /** Arrays whose elements are their whole buffer in another order: DL4J's permuted convolution outputs. */
 class StorageLayoutTest {

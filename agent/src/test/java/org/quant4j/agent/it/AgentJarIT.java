@@ -27,11 +27,13 @@ class AgentJarIT {
   void carriesQuant4jAndRelocatedLibrariesButNoHostLibrary() throws IOException {
     try (JarFile jar = new JarFile(ChildJvm.agentJar().toFile())) {
       List<String> names = jar.stream().map(e -> e.getName()).toList();
-      assertTrue(names.contains("org/quant4j/dl4j/QuantHooks.class"));
+      assertTrue(names.contains("org/quant4j/dl4j/internal/LayerHooks.class"));
+      assertTrue(names.contains("META-INF/services/org.quant4j.dl4j.internal.QuantInstrumentation"));
       assertTrue(names.contains("org/quant4j/shaded/bytebuddy/asm/Advice.class"));
       assertTrue(names.contains("org/quant4j/shaded/jackson/databind/ObjectMapper.class"));
       for (String foreign : List.of("net/", "com/", "org/nd4j/", "org/deeplearning4j/", "org/bytedeco/",
-          "org/slf4j/", "org/yaml/", "org/knowm/", "ai/onnxruntime/", "picocli/", "META-INF/versions/")) {
+          "org/slf4j/", "org/yaml/", "org/knowm/", "ai/onnxruntime/", "picocli/", "META-INF/versions/",
+          "org/quant4j/cli/", "org/quant4j/conformance/")) {
         assertEquals(List.of(), names.stream().filter(n -> n.startsWith(foreign)).limit(3).toList(), foreign);
       }
     }

@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
-import org.quant4j.cli.data.CsvImages;
-import org.quant4j.cli.data.ImageSet;
-import org.quant4j.cli.data.LabelColumn;
+import org.quant4j.data.CsvImages;
+import org.quant4j.data.ImageSet;
+import org.quant4j.data.LabelColumn;
 
 /**
  * scikit-learn's 8×8 digits (1,797 images, BSD-3; see {@code digits-LICENSE.txt} beside the data), bundled

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.quant4j.cli.data.ImageSet;
+import org.quant4j.data.ImageSet;
 
 /**
  * Fashion-MNIST (Xiao, Rasul and Vollgraf, 2017, arXiv:1708.07747) from Debian's

