@@ -31,7 +31,7 @@ import org.quant4j.dl4j.Quantizers;
 import org.quant4j.examples.data.DemoDataset;
 import org.quant4j.examples.data.TrainTest;
 import org.quant4j.examples.lenet.Accuracy;
-import org.quant4j.examples.lenet.CosineSchedule;
+import org.quant4j.examples.lenet.CosineSchedules;
 import org.quant4j.examples.lenet.LeNet5;
 import org.quant4j.examples.lenet.Training;
 import org.quant4j.nn.TensorQuantizer;
@@ -230,7 +230,7 @@ public final class DemoPipeline {
     }
     step("FP32 LeNet-5: train " + FP32_EPOCHS + " epochs, Adam 1e-3 cosine to 1e-5, batch " + LeNet5.BATCH_SIZE);
     MultiLayerNetwork net = LeNet5.build(
-        new CosineSchedule(1e-3, 1e-5, Training.iterations(train, FP32_EPOCHS)), request.seed());
+        CosineSchedules.cosine(1e-3, 1e-5, Training.iterations(train, FP32_EPOCHS)), request.seed());
     Training.fit(net, train, FP32_EPOCHS, request.seed(), "FP32");
     save(net, file);
     return net;
@@ -254,7 +254,7 @@ public final class DemoPipeline {
    * FP32 otherwise.
    */
   private MultiLayerNetwork copyOnQatSchedule(ImageSet train, INDArray fp32Params) {
-    MultiLayerNetwork net = LeNet5.build(new CosineSchedule(1e-4, 1e-6, Training.iterations(train, 1)), request.seed());
+    MultiLayerNetwork net = LeNet5.build(CosineSchedules.cosine(1e-4, 1e-6, Training.iterations(train, 1)), request.seed());
     net.setParams(fp32Params.dup());
     return net;
   }
@@ -354,8 +354,13 @@ public final class DemoPipeline {
     return request.dataDir().resolve("models");
   }
 
+  /**
+   * A cached model's file name. The {@code -dl4j} suffix marks models whose configuration names DL4J classes
+   * only (their learning-rate schedule is a DL4J {@code MapSchedule}), so that any DL4J application loads
+   * them; caches from before, which named a quant4j schedule class, are left alone and retrained.
+   */
   private String modelName(String which) {
-    return "lenet5-" + dataset.cliName() + "-" + which + "-seed" + request.seed() + ".zip";
+    return "lenet5-" + dataset.cliName() + "-" + which + "-seed" + request.seed() + "-dl4j.zip";
   }
 
   private static void save(MultiLayerNetwork net, Path file) throws IOException {
