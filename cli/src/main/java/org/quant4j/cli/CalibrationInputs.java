@@ -126,7 +126,10 @@ final class CalibrationInputs {
     return net;
   }
 
-  /** Refuses a calibration that produced a NaN or infinite amax (non-finite values inside the network). */
+  /**
+   * Refuses a calibration that produced a NaN or infinite amax: the data were finite (collectStats
+   * checks them), so the values came from the model's weights or were computed inside the network.
+   */
   private static void requireFiniteAmax(Model net, CalibrationResult result) {
     Map<String, TensorQuantizer> quantizers = Quantizers.of(net);
     for (String name : result.calibrated()) {
@@ -134,8 +137,8 @@ final class CalibrationInputs {
       long nonFinite = Nd4j.getExecutioner().exec(new MatchCondition(amax, Conditions.notFinite())).getLong(0);
       if (nonFinite > 0) {
         throw new IllegalArgumentException("quantizer " + name + " calibrated to " + nonFinite
-            + " non-finite amax value(s) (NaN or infinite): the network computes non-finite values from this data"
-            + " (check the model's weights); nothing was written");
+            + " non-finite amax value(s) (NaN or infinite): the model's weights or the values the network computes"
+            + " from this data are not finite; nothing was written");
       }
     }
   }

@@ -52,13 +52,19 @@ public final class Quant4jCommand implements Runnable {
    * standard error, prefixed with the command's name, and no stack trace unless {@code --verbose}: an
    * {@link IllegalArgumentException}, an {@link IllegalStateException} or an I/O error (bad input, whose
    * message names what was wrong) ends with status {@value #BAD_INPUT}; any other exception is an
-   * internal error and ends with status {@value #INTERNAL_ERROR}. Usage errors found while parsing end
-   * with status {@value #BAD_INPUT}, as picocli does by default.
+   * internal error and ends with status {@value #INTERNAL_ERROR}. A usage error found while parsing (a
+   * missing, unknown or malformed option) is one line too, pointing at {@code --help}, with status
+   * {@value #BAD_INPUT}.
    *
    * @return a new command line
    */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Quant4jCommand());
+    cli.setParameterExceptionHandler((e, args) -> {
+      String name = e.getCommandLine().getCommandSpec().qualifiedName();
+      e.getCommandLine().getErr().println(name + ": " + FailureText.of(e) + " (see " + name + " --help)");
+      return BAD_INPUT;
+    });
     cli.setExecutionExceptionHandler((e, command, parsed) -> {
       boolean badInput = isBadInput(e);
       String name = command.getCommandSpec().qualifiedName();

@@ -95,10 +95,15 @@ class BadInputTest {
   }
 
   @Test
-  void aMissingRequiredOptionIsAUsageErrorWithStatusTwo() {
+  void aMissingOrUnknownOptionIsAOneLineUsageErrorWithStatusTwo() {
     Run r = run("export", "--model", model.toString());
-    assertEquals(2, r.status, r.err);
-    assertTrue(r.err.contains("Missing required option"), r.err);
+    assertBadInput(r, "quant4j export: Missing required options: '--input-shape=<inputShape>', '--out=<out>'"
+        + " (see quant4j export --help)");
+    Run unknown = run("calibrate", "--model", model.toString(), "--data", data.toString(), "--out",
+        dir.resolve("amax.json").toString(), "--mehtod=max");
+    assertEquals(2, unknown.status, unknown.err);
+    assertTrue(unknown.err.startsWith("quant4j calibrate: Unknown option: '--mehtod=max'"), unknown.err);
+    assertOneLine(unknown.err);
   }
 
   @Test
@@ -168,6 +173,15 @@ class BadInputTest {
     assertEquals(before, snapshot());
   }
 
+  @Test
+  void theDemoRefusesAnOutputDirectoryThatIsAFile() throws IOException {
+    Path file = Files.writeString(dir.resolve("results"), "kept");
+    Map<String, String> before = snapshot();
+    Run r = run("demo", "--out", file.toString(), "--data-dir", dir.toString());
+    assertBadInput(r, "quant4j demo: --out " + file + " is a file, expected a directory for the demo's outputs");
+    assertEquals(before, snapshot());
+  }
+
   // ---- non-finite calibration data
 
   @Test
@@ -180,6 +194,20 @@ class BadInputTest {
         "--method", "max", "--batch-size", String.valueOf(IMAGES), "--scale", "1", "--shape", "1,5,5");
     assertBadInput(r, "quant4j calibrate: calibration data batch 1 holds 3 non-finite value(s) (NaN or infinite) of "
         + IMAGES * 25 + ", which quantizer " + CONV_INPUT + " would calibrate on; remove or fix those samples");
+    assertEquals(before, snapshot());
+  }
+
+  @Test
+  void aModelWithANanWeightIsRefusedNamingTheWeightQuantizerAndNothingIsWritten() throws IOException {
+    MultiLayerNetwork net = network();
+    net.getLayer(0).getParam("W").putScalar(0, Float.NaN);
+    ModelSerializer.writeModel(net, new File(model.toString()), false);
+    Map<String, String> before = snapshot();
+    Run r = run("calibrate", "--model", model.toString(), "--data", data.toString(), "--out",
+        dir.resolve("amax.json").toString(), "--method", "max", "--shape", "1,5,5", "--scale", "1");
+    assertBadInput(r, "quant4j calibrate: quantizer conv._weight_quantizer calibrated to 1 non-finite amax value(s)"
+        + " (NaN or infinite): the model's weights or the values the network computes from this data are not finite;"
+        + " nothing was written");
     assertEquals(before, snapshot());
   }
 
@@ -256,12 +284,12 @@ class BadInputTest {
         "type.yaml", "input.enable must be true or false, got \"yes\"",
         "dup.json", "Duplicate field 'residual'",
         "dup.yaml", "Duplicate field 'weight'",
-        "unknown.json", "unknown key \"inputs\" in the top level",
+        "unknown.json", "unknown key \"inputs\" in quant config",
         "huge.yaml", "input.amax must be a finite number, got 1.0E39");
     for (Map.Entry<String, String> c : cases.entrySet()) {
       Path file = Path.of(writeConfig(c.getKey(), c.getValue()));
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuantConfig.load(file));
-      assertTrue(e.getMessage().startsWith("quant config " + file + ": "), e.getMessage());
+      assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
       assertTrue(e.getMessage().contains(expected.get(c.getKey())), e.getMessage());
       assertOneLine(e.getMessage());
     }
@@ -269,7 +297,7 @@ class BadInputTest {
     Path config = dir.resolve("type.yaml");
     Run r = run("calibrate", "--model", model.toString(), "--data", data.toString(), "--out",
         dir.resolve("amax.json").toString(), "--config", config.toString());
-    assertBadInput(r, "quant4j calibrate: quant config " + config + ": input.enable must be true or false, got \"yes\"");
+    assertBadInput(r, "quant4j calibrate: " + config + ": input.enable must be true or false, got \"yes\"");
     assertEquals(before, snapshot());
   }
 

@@ -198,7 +198,7 @@ public final class QuantConfig {
 
   /**
    * Reads a configuration file: JSON when the name ends in {@code .json}, YAML otherwise. Reading is
-   * strict, as {@link #parse(String)} is; every message starts with the file's name.
+   * strict, as {@link #parse(String)} is; every message starts with the file's path.
    *
    * @param file the file
    * @return the configuration
@@ -223,7 +223,7 @@ public final class QuantConfig {
     try {
       return parse(text, json ? strict(new JsonFactory()) : strict(new YAMLFactory()));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("quant config " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
   }
 
@@ -237,11 +237,7 @@ public final class QuantConfig {
    * @throws IllegalArgumentException if the text is not a valid configuration, naming the bad key
    */
   public static QuantConfig parse(String text) {
-    try {
-      return parse(text, strict(new YAMLFactory()));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("quant config: " + e.getMessage(), e);
-    }
+    return parse(text, strict(new YAMLFactory()));
   }
 
   /** A mapper that refuses duplicate keys. */
@@ -256,16 +252,16 @@ public final class QuantConfig {
       root = mapper.readTree(text);
     } catch (IOException e) {
       String why = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
-      throw new IllegalArgumentException("not valid YAML/JSON: " + why.strip().replaceAll("\\s*\\R\\s*", " "), e);
+      throw new IllegalArgumentException("quant config is not valid YAML/JSON: " + why.strip().replaceAll("\\s*\\R\\s*", " "), e);
     }
     Builder b = builder();
     if (root == null || root.isNull() || root.isMissingNode()) {
       return b.build();
     }
     if (!root.isObject()) {
-      throw new IllegalArgumentException("the top level must be a mapping, got " + root.getNodeType());
+      throw new IllegalArgumentException("quant config must be a mapping, got " + root.getNodeType());
     }
-    checkKeys(root, TOP_KEYS, "the top level");
+    checkKeys(root, TOP_KEYS, "quant config");
     if (root.has("residual")) {
       b.residual(bool(root.get("residual"), "residual"));
     }
