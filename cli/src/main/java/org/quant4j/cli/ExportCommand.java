@@ -16,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.quant4j.dl4j.QuantConfig;
 import org.quant4j.dl4j.QuantModules;
 import org.quant4j.dl4j.QuantState;
+import org.quant4j.dl4j.QuantizationException;
 import org.quant4j.onnx.ExportOptions;
 import org.quant4j.onnx.OnnxExport;
 import picocli.CommandLine.Command;
@@ -106,7 +107,8 @@ final class ExportCommand implements Callable<Integer> {
 
   /**
    * Runs the network once on zeros of {@code --input-shape}, so that a shape the network cannot take is
-   * refused, in DL4J's words, before anything is written.
+   * refused, in DL4J's words, before anything is written. A layer that cannot be quantized is reported
+   * as such, not as a bad shape.
    */
   private void requireInputFits(Model net) {
     String shape = Arrays.stream(inputShape).mapToObj(Long::toString).collect(Collectors.joining(","));
@@ -123,6 +125,8 @@ final class ExportCommand implements Callable<Integer> {
       } else {
         ((ComputationGraph) net).output(false, zeros)[0].close();
       }
+    } catch (QuantizationException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("--input-shape " + shape + " does not fit the model in " + model + ": "
           + FailureText.rootCause(e), e);

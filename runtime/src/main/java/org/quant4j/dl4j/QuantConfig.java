@@ -358,7 +358,7 @@ public final class QuantConfig {
   }
 
   private static int integer(JsonNode n, String key) {
-    if (!n.isIntegralNumber()) {
+    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
       throw new IllegalArgumentException(key + " must be an integer, got " + n);
     }
     return n.intValue();
