@@ -2,7 +2,6 @@ package org.quant4j.examples.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +33,7 @@ import org.quant4j.examples.lenet.Accuracy;
 import org.quant4j.examples.lenet.CosineSchedules;
 import org.quant4j.examples.lenet.LeNet5;
 import org.quant4j.examples.lenet.Training;
+import org.quant4j.internal.AtomicFiles;
 import org.quant4j.nn.TensorQuantizer;
 import org.quant4j.onnx.ExportOptions;
 import org.quant4j.onnx.OnnxExport;
@@ -170,7 +170,7 @@ public final class DemoPipeline {
     step("calibration report");
     Path report = writeReport(best.get(QuantSetting.W8A8), data, tables, bestPtq.get("w8a8"));
     Path results = request.outDir().resolve("results.txt");
-    Files.writeString(results, text, StandardCharsets.UTF_8);
+    AtomicFiles.writeString(results, text.toString());
     out.printf("Wrote:%n  report      %s%n  ONNX model  %s%n  amax (w8a8) %s%n  tables      %s%n  models      %s%n",
         report.toAbsolutePath(), onnxModel.toAbsolutePath(), amaxFile.toAbsolutePath(), results.toAbsolutePath(),
         modelDir().toAbsolutePath());
@@ -365,9 +365,7 @@ public final class DemoPipeline {
 
   private static void save(MultiLayerNetwork net, Path file) throws IOException {
     Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".part");
-    ModelSerializer.writeModel(net, tmp.toFile(), true);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.write(file, out -> ModelSerializer.writeModel(net, out, true));
   }
 
   private void step(String what) {
