@@ -1,6 +1,5 @@
 package org.quant4j.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
@@ -15,7 +14,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code quant4j calibrate}: calibrates a DL4J model zip on IDX or CSV images, writes the amax of every
  * quantizer as a quantizer-state JSON file (what {@code QuantState.load} and the agent's {@code amax=}
- * read) and, optionally, the calibration report.
+ * read) and, optionally, the calibration report. Every option and output path is checked before the
+ * calibration pass; an output that is one of the inputs is refused.
  */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
     description = "Calibrate a DL4J model on IDX or CSV images; write the amax file and, optionally, the report.")
@@ -31,8 +31,12 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputPaths outputs = inputs.check();
+    outputs.requireFile("--out", out);
+    if (report != null) {
+      outputs.input("--out", out).requireDirectory("--report", report, CalibrationInputs.REPORT_FILES);
+    }
     Model net = inputs.calibrate();
-    Files.createDirectories(out.toAbsolutePath().getParent());
     QuantState.save(net, out);
     System.out.println("amax: " + out.toAbsolutePath());
     System.out.println("quantizers: " + org.quant4j.dl4j.QuantCoverage.of(net).summary());

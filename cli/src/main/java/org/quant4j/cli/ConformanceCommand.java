@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "conformance",
+    mixinStandardHelpOptions = true,
     description = "Replay pytorch-quantization golden files (every *.json in a directory) against quant4j.")
 final class ConformanceCommand implements Callable<Integer> {
 

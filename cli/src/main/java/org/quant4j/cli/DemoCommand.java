@@ -1,5 +1,6 @@
 package org.quant4j.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
@@ -41,13 +42,13 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DemoRunner runner = ServiceLoader.load(DemoRunner.class).findFirst().orElse(null);
-    if (runner == null) {
-      System.err.println("quant4j: the demo lives in the quant4j-examples module, which is not on the class path;"
-          + " run it with ./quant4j demo from the repository root.");
-      return 2;
-    }
     Path outDir = out != null ? out : Path.of("quant4j-demo", dataset);
+    if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+      throw new IllegalArgumentException("--out " + outDir + " is a file, expected a directory for the demo's outputs");
+    }
+    DemoRunner runner = ServiceLoader.load(DemoRunner.class).findFirst().orElseThrow(() -> new IllegalStateException(
+        "the demo lives in the quant4j-examples module, which is not on the class path;"
+            + " run it with ./quant4j demo from the repository root"));
     return runner.run(new DemoRequest(dataset, DataDirectory.resolve(dataDir), outDir, seed, costPairs, retrain));
   }
 }

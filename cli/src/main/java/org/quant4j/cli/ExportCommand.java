@@ -3,13 +3,20 @@ package org.quant4j.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.util.ModelSerializer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.quant4j.dl4j.QuantConfig;
 import org.quant4j.dl4j.QuantModules;
 import org.quant4j.dl4j.QuantState;
+import org.quant4j.dl4j.QuantizationException;
 import org.quant4j.onnx.ExportOptions;
 import org.quant4j.onnx.OnnxExport;
 import picocli.CommandLine.Command;
@@ -18,10 +25,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code quant4j export}: loads a network saved with DL4J's {@code ModelSerializer} (MultiLayerNetwork
  * or ComputationGraph), gives it quantizers and the amax of a {@code QuantState} file, and writes it as a
- * QDQ ONNX model. Without {@code --amax} the float network is written.
+ * QDQ ONNX model. Without {@code --amax} the float network is written. The inputs, the output path and
+ * the input shape are checked before anything is written: an output that is one of the inputs, a
+ * corrupt zip or amax file, an amax ONNX cannot express or a shape the network cannot take is one line
+ * naming it.
  */
 @Command(
     name = "export",
+    mixinStandardHelpOptions = true,
     description = "Export a DL4J model (ModelSerializer zip) with its calibrated quantizers as a QDQ ONNX model.")
 final class ExportCommand implements Callable<Integer> {
 
@@ -54,31 +65,31 @@ final class ExportCommand implements Callable<Integer> {
   private List<String> outputNames = List.of();
 
   @Override
-  public Integer call() {
-    try {
-      ExportOptions options = ExportOptions.builder().opset(opset).dynamicBatch(dynamicBatch)
-          .inputName(inputName).outputNames(outputNames).build();
-      if (amax != null) {
-        QuantModules.initialize(quantConfig());
-      }
-      Model net;
-      try {
-        net = load(model);
-      } finally {
-        QuantModules.deactivate();
-      }
-      if (amax != null) {
-        QuantState.load(net, amax);
-      }
-      OnnxExport.export(net, inputShape, out, options);
-      System.out.println("quant4j export: wrote " + out + " (opset " + opset + ", "
-          + OnnxExport.quantizersOf(net).size() + " quantizers as Q/DQ)");
-      System.out.println("quant4j export: quantizers: " + org.quant4j.dl4j.QuantCoverage.of(net).summary());
-      return 0;
-    } catch (IllegalArgumentException | IOException e) {
-      System.err.println("quant4j export: " + e.getMessage());
-      return 1;
+  public Integer call() throws IOException {
+    ExportOptions options = ExportOptions.builder().opset(opset).dynamicBatch(dynamicBatch)
+        .inputName(inputName).outputNames(outputNames).build();
+    requireFile("--amax", amax, "a quantizer-state JSON file");
+    requireFile("--config", config, "a QuantConfig YAML or JSON file");
+    new OutputPaths().input("--model", model).input("--amax", amax).input("--config", config)
+        .requireFile("--out", out);
+    if (amax != null) {
+      QuantModules.initialize(quantConfig());
     }
+    Model net;
+    try {
+      net = ModelZips.restore("--model", model);
+    } finally {
+      QuantModules.deactivate();
+    }
+    if (amax != null) {
+      QuantState.load(net, amax);
+    }
+    requireInputFits(net);
+    OnnxExport.export(net, inputShape, out, options);
+    System.out.println("quant4j export: wrote " + out + " (opset " + opset + ", "
+        + OnnxExport.quantizersOf(net).size() + " quantizers as Q/DQ)");
+    System.out.println("quant4j export: quantizers: " + org.quant4j.dl4j.QuantCoverage.of(net).summary());
+    return 0;
   }
 
   private QuantConfig quantConfig() throws IOException {
@@ -89,20 +100,37 @@ final class ExportCommand implements Callable<Integer> {
     return QuantConfig.DEFAULT.toBuilder().residual(residual).build();
   }
 
-  /** A ModelSerializer zip as the network it holds: a MultiLayerNetwork, or else a ComputationGraph. */
-  private static Model load(Path zip) throws IOException {
-    if (!Files.isRegularFile(zip)) {
-      throw new IllegalArgumentException("--model must be a ModelSerializer zip, got " + zip + " (no such file)");
+  private static void requireFile(String option, Path file, String expected) {
+    if (file != null && !Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(option + " " + file + ": no such file, expected " + expected);
     }
-    try {
-      return ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
-    } catch (RuntimeException | IOException notMultiLayer) {
-      try {
-        return ModelSerializer.restoreComputationGraph(zip.toFile(), false);
-      } catch (RuntimeException | IOException notGraph) {
-        throw new IllegalArgumentException("--model " + zip + " is neither a MultiLayerNetwork nor a ComputationGraph"
-            + " saved by ModelSerializer: " + notGraph.getMessage());
+  }
+
+  /**
+   * Runs the network once on zeros of {@code --input-shape}, so that a shape the network cannot take is
+   * refused, in DL4J's words, before anything is written. A layer that cannot be quantized is reported
+   * as such, not as a bad shape.
+   */
+  private void requireInputFits(Model net) {
+    String shape = Arrays.stream(inputShape).mapToObj(Long::toString).collect(Collectors.joining(","));
+    if (inputShape.length < 2 || inputShape.length > 5 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
+      throw new IllegalArgumentException("--input-shape " + shape
+          + " must be 2 to 5 positive sizes, batch first, channels first (e.g. 1,1,28,28)");
+    }
+    if (net instanceof ComputationGraph graph && graph.getNumInputArrays() != 1) {
+      return;
+    }
+    try (INDArray zeros = Nd4j.zeros(DataType.FLOAT, inputShape)) {
+      if (net instanceof MultiLayerNetwork mln) {
+        mln.output(zeros, false).close();
+      } else {
+        ((ComputationGraph) net).output(false, zeros)[0].close();
       }
+    } catch (QuantizationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("--input-shape " + shape + " does not fit the model in " + model + ": "
+          + FailureText.rootCause(e), e);
     }
   }
 }

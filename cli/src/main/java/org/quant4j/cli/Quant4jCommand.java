@@ -1,11 +1,20 @@
 package org.quant4j.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code quant4j} command: the entry point of the {@code ./quant4j} launcher at the repository root.
  * Each capability is a subcommand.
+ *
+ * <p>One exit-status rule holds for every command: 0 when it did its work, 2 for a usage error or bad
+ * input (a missing or malformed option, an unreadable or corrupt file, an output path that would
+ * overwrite an input), 1 for an internal error. {@code --help} exits 0 on every command, whatever
+ * else is missing from the line.
  */
 @Command(
     name = "quant4j",
@@ -16,7 +25,18 @@ import picocli.CommandLine.Command;
         ConformanceCommand.class})
 public final class Quant4jCommand implements Runnable {
 
+  /** Exit status of a command that did its work. */
+  public static final int OK = 0;
+  /** Exit status of an internal error: a bug in quant4j or a failure of the JVM or a library. */
+  public static final int INTERNAL_ERROR = 1;
+  /** Exit status of a usage error or bad input: what the user gave has to change. */
+  public static final int BAD_INPUT = 2;
+
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-X", "--verbose"}, scope = ScopeType.INHERIT,
+      description = "On an error, print the stack trace after the one-line message.")
+  boolean verbose;
 
   /**
    * Runs the command line and exits with its status.
@@ -28,30 +48,54 @@ public final class Quant4jCommand implements Runnable {
   }
 
   /**
-   * The command line, set up as {@code ./quant4j} runs it: bad input (an {@link IllegalArgumentException},
-   * an {@link IllegalStateException} or an I/O error, which name what was wrong) ends the command with one
-   * line on standard error and exit status 2 instead of a stack trace; any other exception is a bug and
-   * keeps its stack trace.
+   * The command line, set up as {@code ./quant4j} runs it. A failing command prints one line on
+   * standard error, prefixed with the command's name, and no stack trace unless {@code --verbose}: an
+   * {@link IllegalArgumentException}, an {@link IllegalStateException} or an I/O error (bad input, whose
+   * message names what was wrong) ends with status {@value #BAD_INPUT}; any other exception is an
+   * internal error and ends with status {@value #INTERNAL_ERROR}. A usage error found while parsing (a
+   * missing, unknown or malformed option) is one line too, pointing at {@code --help}, with status
+   * {@value #BAD_INPUT}.
    *
    * @return a new command line
    */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Quant4jCommand());
+    cli.setParameterExceptionHandler((e, args) -> {
+      String name = e.getCommandLine().getCommandSpec().qualifiedName();
+      e.getCommandLine().getErr().println(name + ": " + FailureText.of(e) + " (see " + name + " --help)");
+      return BAD_INPUT;
+    });
     cli.setExecutionExceptionHandler((e, command, parsed) -> {
-      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
-          || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
-        command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
-        return 2;
+      boolean badInput = isBadInput(e);
+      String name = command.getCommandSpec().qualifiedName();
+      command.getErr().println(name + ": " + (badInput ? "" : "internal error: ") + FailureText.of(e));
+      if (verbose(command)) {
+        e.printStackTrace(command.getErr());
       }
-      throw e;
+      return badInput ? BAD_INPUT : INTERNAL_ERROR;
     });
     return cli;
+  }
+
+  private static boolean isBadInput(Throwable e) {
+    return e instanceof IllegalArgumentException || e instanceof IllegalStateException
+        || e instanceof IOException || e instanceof UncheckedIOException;
+  }
+
+  private static boolean verbose(CommandLine command) {
+    for (CommandLine c = command; c != null; c = c.getParent()) {
+      if (c.getParseResult() != null && c.getParseResult().hasMatchedOption("--verbose")
+          || c.getCommand() instanceof Quant4jCommand root && root.verbose) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Without a subcommand, prints the usage. */
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   /** Reports the version from the jar manifest, or "development" when run from classes. */

@@ -1,5 +1,6 @@
 package org.quant4j.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
@@ -30,6 +31,10 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    inputs.check().input("--amax", amax).requireDirectory("--out", out, CalibrationInputs.REPORT_FILES);
+    if (amax != null && !Files.isRegularFile(amax)) {
+      throw new IllegalArgumentException("--amax " + amax + ": no such file, expected a quantizer-state JSON file");
+    }
     Model net = inputs.calibrate();
     String chosen = inputs.choice().label();
     if (amax != null) {

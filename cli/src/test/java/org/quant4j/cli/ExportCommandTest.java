@@ -63,10 +63,10 @@ class ExportCommandTest {
   }
 
   @Test
-  void exportReportsAMissingModelAndFails(@TempDir Path dir) {
-    int status = new CommandLine(new Quant4jCommand()).execute("export", "--model", dir.resolve("none.zip").toString(),
+  void exportReportsAMissingModelAsBadInput(@TempDir Path dir) {
+    int status = Quant4jCommand.commandLine().execute("export", "--model", dir.resolve("none.zip").toString(),
         "--input-shape", "1,4", "--out", dir.resolve("x.onnx").toString());
-    assertEquals(1, status);
+    assertEquals(2, status);
     assertTrue(Files.notExists(dir.resolve("x.onnx")));
   }
 }

@@ -120,7 +120,7 @@ class OnnxFp8ExportTest {
   void aPerChannelFp8AmaxIsRefused() {
     QdqParams perChannel = new QdqParams("conv1._weight_quantizer", 8, false, false,
         Nd4j.create(new float[] {1f, 2f, 3f, 4f}, new long[] {4, 1, 1, 1}), QuantFormat.E4M3);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, perChannel::requireExportable);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> perChannel.requireExportable(true));
     assertTrue(e.getMessage().contains("per-tensor"), e.getMessage());
   }
 }

@@ -16,8 +16,11 @@ final class HistogramBinning {
 
   /** Parts start at multiples of this many values, whole vectors for every kernel. */
   private static final int ALIGN = 64;
-  /** Interleaved counters per bin, so consecutive increments rarely hit the same counter. */
-  private static final int WAYS = 4;
+  /**
+   * Interleaved counters per bin, one per lane of an 8-lane group: increments of one bin by neighbouring
+   * elements (ReLU zeros, small values) go to different counters and need not wait for each other.
+   */
+  private static final int WAYS = 8;
   /** torch.histc accumulates float32 counts: a bin stops growing at 2^24. */
   private static final int FLOAT_COUNT_LIMIT = 1 << 24;
   /** Scans below this many values run on the calling thread. */

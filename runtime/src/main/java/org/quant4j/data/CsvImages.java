@@ -59,8 +59,8 @@ public final class CsvImages {
   public static ImageSet read(
       BufferedReader in, String source, int channels, int height, int width, float scale, LabelColumn labelColumn)
       throws IOException {
-    if (!(scale > 0)) {
-      throw new IllegalArgumentException("scale must be > 0, got " + scale);
+    if (!(scale > 0) || Float.isInfinite(scale)) {
+      throw new IllegalArgumentException("scale must be finite and > 0, got " + scale);
     }
     int item = Math.multiplyExact(Math.multiplyExact(channels, height), width);
     int expected = labelColumn == LabelColumn.NONE ? item : item + 1;

@@ -29,20 +29,27 @@ public final class IdxFile {
    * @throws IOException if it cannot be read
    */
   public static IdxArray read(Path path) throws IOException {
-    try (InputStream in = open(path)) {
-      return read(in, path.toString());
+    try (BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
+      raw.mark(2);
+      int magic = (raw.read() << 8) | raw.read();
+      raw.reset();
+      boolean gzip = magic == GZIP_MAGIC;
+      InputStream in = gzip ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
+      return read(in, path.toString(), gzip ? -1 : Files.size(path));
+    } catch (IOException e) {
+      throw new IOException("cannot read IDX file " + path + ": " + e.getMessage(), e);
     }
   }
 
-  private static InputStream open(Path path) throws IOException {
-    BufferedInputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
-    in.mark(2);
-    int magic = (in.read() << 8) | in.read();
-    in.reset();
-    return magic == GZIP_MAGIC ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
-  }
-
-  private static IdxArray read(InputStream stream, String name) throws IOException {
+  /**
+   * Reads the IDX content of a stream.
+   *
+   * @param stream the (uncompressed) content
+   * @param name the file's name, for messages
+   * @param size the content's size in bytes when known, else -1: a header that promises more values
+   *     than that is refused before anything is allocated
+   */
+  private static IdxArray read(InputStream stream, String name, long size) throws IOException {
     DataInputStream in = new DataInputStream(stream);
     try {
       int zero = in.readUnsignedShort();
@@ -53,23 +60,35 @@ public final class IdxFile {
             "path " + name + " is not an IDX file: magic starts with 0x" + Integer.toHexString(zero)
                 + ", expected 0x0000");
       }
+      int width = width(type, name);
       int[] dims = new int[rank];
       long n = 1;
       for (int i = 0; i < rank; i++) {
         dims[i] = in.readInt();
-        n *= dims[i];
+        if (dims[i] < 0) {
+          throw new IllegalArgumentException("path " + name + " has IDX dimension " + i + " of " + dims[i]
+              + ", expected a size >= 0 (a corrupt header)");
+        }
+        n = Math.multiplyExact(n, dims[i]);
       }
-      if (n > Integer.MAX_VALUE) {
+      if (n > Integer.MAX_VALUE / width) {
         throw new IllegalArgumentException("path " + name + " holds " + n + " values, more than fit one array");
       }
-      return new IdxArray(dims, readValues(in, type, (int) n, name));
+      long needed = 4L + 4L * rank + n * width;
+      if (size >= 0 && needed > size) {
+        throw new IllegalArgumentException("path " + name + " is truncated: the IDX header promises " + needed
+            + " bytes, the file has " + size);
+      }
+      return new IdxArray(dims, readValues(in, type, width, (int) n));
     } catch (EOFException e) {
       throw new IllegalArgumentException("path " + name + " is truncated: the IDX header promises more data", e);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("path " + name + " has IDX dimensions whose product overflows (a corrupt header)", e);
     }
   }
 
-  private static float[] readValues(DataInputStream in, int type, int n, String name) throws IOException {
-    int width = switch (type) {
+  private static int width(int type, String name) {
+    return switch (type) {
       case 0x08, 0x09 -> 1;
       case 0x0B -> 2;
       case 0x0C, 0x0D -> 4;
@@ -78,7 +97,10 @@ public final class IdxFile {
           "path " + name + " has IDX type code 0x" + Integer.toHexString(type)
               + ", expected one of 0x08 (ubyte), 0x09 (byte), 0x0B (short), 0x0C (int), 0x0D (float), 0x0E (double)");
     };
-    byte[] raw = new byte[Math.multiplyExact(n, width)];
+  }
+
+  private static float[] readValues(DataInputStream in, int type, int width, int n) throws IOException {
+    byte[] raw = new byte[n * width];
     in.readFully(raw);
     ByteBuffer buf = ByteBuffer.wrap(raw); // IDX is big-endian, ByteBuffer's default
     float[] out = new float[n];

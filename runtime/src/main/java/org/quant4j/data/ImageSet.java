@@ -59,8 +59,8 @@ public record ImageSet(float[] pixels, int[] labels, int channels, int height, i
    * @throws IllegalArgumentException if a file is not IDX or the two disagree
    */
   public static ImageSet fromIdx(Path images, Path labels, float scale) throws IOException {
-    if (!(scale > 0)) {
-      throw new IllegalArgumentException("scale must be > 0, got " + scale);
+    if (!(scale > 0) || Float.isInfinite(scale)) {
+      throw new IllegalArgumentException("scale must be finite and > 0, got " + scale);
     }
     IdxArray img = IdxFile.read(images);
     int[] d = img.dims();

@@ -1,14 +1,20 @@
 package org.quant4j.dl4j;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.quant4j.calib.AmaxMethod;
 import org.quant4j.calib.MaxCalibrator;
 import org.quant4j.nn.TensorQuantizer;
@@ -22,10 +28,25 @@ import org.slf4j.LoggerFactory;
  * disabled; afterwards the calibrating ones quantize again and the others are restored. Then each
  * calibrator's amax is loaded into its quantizer: {@code MaxCalibrator}s take no arguments, histogram
  * calibrators take the method (and percentile).
+ *
+ * <p><b>Threads.</b> One network calibrates in one thread at a time: a {@link #collectStats} call on a
+ * network that another thread is calibrating is refused with an {@link IllegalStateException} before
+ * it changes anything (the quantizers' calibrate/quantize modes are per network, so two interleaved
+ * passes would switch them under each other). To calibrate in parallel, give each thread its own copy
+ * of the network and {@linkplain org.quant4j.calib.Calibrator#merge merge} their calibrators; calls on
+ * different networks run concurrently.
+ *
+ * <p><b>Non-finite data.</b> A batch whose features hold NaN or infinite values is refused with an
+ * {@link IllegalArgumentException} naming the quantizer that would have calibrated on them and how
+ * many there are; the calibrators keep what the batches before it gave them. The calibrators
+ * themselves are not changed: they follow the reference's numerics, NaN included.
  */
 public final class Calibration {
 
   private static final Logger LOG = LoggerFactory.getLogger(Calibration.class);
+
+  /** The networks a {@link #collectStats} call is running on, by identity. */
+  private static final Set<Model> CALIBRATING = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
   /** The reference's default percentile. */
   public static final double DEFAULT_PERCENTILE = 99.99;
@@ -37,13 +58,15 @@ public final class Calibration {
    * that the quantizers' calibrators collect statistics, with a progress bar once the pass has run for
    * a second (a shorter pass shows none: the bar's set-up would cost more than the pass). The iterator is
    * reset first when it supports it. Quantizers that are disabled at the start are left alone.
+   * Every batch's features are checked for NaN and infinite values before the network sees them.
    *
    * @param model a MultiLayerNetwork or ComputationGraph (single input) with quantizers
    * @param data the calibration data
    * @param numBatches the number of batches to use, at least 1
    * @return the number of batches used
-   * @throws IllegalArgumentException if an argument is null, numBatches < 1, or the model has no
-   *     quantizers
+   * @throws IllegalArgumentException if an argument is null, numBatches < 1, the model has no
+   *     quantizers, or a batch holds non-finite features (the message names the quantizer and the count)
+   * @throws IllegalStateException if another thread is running {@code collectStats} on the same model
    */
   public static int collectStats(Model model, DataSetIterator data, int numBatches) {
     if (data == null) {
@@ -53,14 +76,33 @@ public final class Calibration {
       throw new IllegalArgumentException("numBatches must be at least 1, got " + numBatches);
     }
     Map<String, TensorQuantizer> quantizers = requireQuantizers(model);
+    if (!CALIBRATING.add(model)) {
+      throw new IllegalStateException("Calibration.collectStats is already running on this network in another"
+          + " thread; calibrate one network in one thread at a time, or give each thread its own copy and"
+          + " merge their calibrators");
+    }
+    try {
+      return collect(quantizers, model, data, numBatches);
+    } finally {
+      CALIBRATING.remove(model);
+    }
+  }
+
+  private static int collect(Map<String, TensorQuantizer> quantizers, Model model, DataSetIterator data,
+      int numBatches) {
     Map<TensorQuantizer, Boolean> calibrating = new LinkedHashMap<>();
-    for (TensorQuantizer q : quantizers.values()) {
+    String firstCalibrating = null;
+    for (Map.Entry<String, TensorQuantizer> e : quantizers.entrySet()) {
+      TensorQuantizer q = e.getValue();
       if (!q.isEnabled()) {
         continue;
       }
       boolean hasCalibrator = q.calibrator() != null;
       calibrating.put(q, hasCalibrator);
       if (hasCalibrator) {
+        if (firstCalibrating == null && seesActivations(e.getKey())) {
+          firstCalibrating = e.getKey();
+        }
         q.disableQuant();
         q.enableCalib();
       } else {
@@ -74,7 +116,11 @@ public final class Calibration {
       }
       try (CalibrationProgress progress = new CalibrationProgress(numBatches, System::nanoTime)) {
         while (used < numBatches && data.hasNext()) {
-          forward(model, data.next().getFeatures());
+          INDArray features = data.next().getFeatures();
+          if (firstCalibrating != null) {
+            requireFinite(features, used, firstCalibrating);
+          }
+          forward(model, features);
           used++;
           progress.step();
         }
@@ -90,6 +136,21 @@ public final class Calibration {
       });
     }
     return used;
+  }
+
+  /** Whether a quantizer quantizes activations (a layer input or a residual), not a weight. */
+  private static boolean seesActivations(String quantizerName) {
+    return quantizerName.endsWith("." + QuantRole.INPUT.suffix()) || quantizerName.endsWith("." + QuantRole.RESIDUAL.suffix());
+  }
+
+  /** Refuses a batch whose features hold NaN or infinite values, naming the quantizer they would reach. */
+  private static void requireFinite(INDArray features, int batchIndex, String quantizer) {
+    long nonFinite = Nd4j.getExecutioner().exec(new MatchCondition(features, Conditions.notFinite())).getLong(0);
+    if (nonFinite > 0) {
+      throw new IllegalArgumentException("calibration data batch " + (batchIndex + 1) + " holds " + nonFinite
+          + " non-finite value(s) (NaN or infinite) of " + features.length() + ", which quantizer " + quantizer
+          + " would calibrate on; remove or fix those samples");
+    }
   }
 
   private static void forward(Model model, INDArray features) {

@@ -1,5 +1,8 @@
 package org.quant4j.dl4j;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -9,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.quant4j.tensor.QuantDescriptor;
@@ -195,27 +197,53 @@ public final class QuantConfig {
   }
 
   /**
-   * Reads a configuration file: JSON when the name ends in {@code .json}, YAML otherwise.
+   * Reads a configuration file: JSON when the name ends in {@code .json}, YAML otherwise. Reading is
+   * strict, as {@link #parse(String)} is; every message starts with the file's path.
    *
    * @param file the file
    * @return the configuration
-   * @throws IOException if the file cannot be read
-   * @throws IllegalArgumentException if its content is not a valid configuration
+   * @throws IOException if the file cannot be read (the message names the file)
+   * @throws IllegalArgumentException if its content is not a valid configuration, naming the file and
+   *     the key
    */
   public static QuantConfig load(Path file) throws IOException {
-    String text = Files.readString(file);
-    return file.getFileName().toString().endsWith(".json") ? parse(text, new ObjectMapper()) : parse(text);
+    if (file == null) {
+      throw new IllegalArgumentException("quant config file must not be null");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("quant config " + file + " is not a file");
+    }
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new IOException("cannot read quant config " + file + ": " + e.getMessage(), e);
+    }
+    boolean json = file.getFileName().toString().endsWith(".json");
+    try {
+      return parse(text, json ? strict(new JsonFactory()) : strict(new YAMLFactory()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
   }
 
   /**
-   * Parses a configuration from YAML (JSON, being YAML, parses too).
+   * Parses a configuration from YAML (JSON, being YAML, parses too). Parsing is strict: an unknown key,
+   * a key given twice, a value of the wrong type ({@code enable: "yes"}) or a non-finite number is an
+   * error naming the key.
    *
    * @param text the configuration text
    * @return the configuration
    * @throws IllegalArgumentException if the text is not a valid configuration, naming the bad key
    */
   public static QuantConfig parse(String text) {
-    return parse(text, new ObjectMapper(new YAMLFactory()));
+    return parse(text, strict(new YAMLFactory()));
+  }
+
+  /** A mapper that refuses duplicate keys. */
+  private static ObjectMapper strict(JsonFactory factory) {
+    factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    return new ObjectMapper(factory);
   }
 
   private static QuantConfig parse(String text, ObjectMapper mapper) {
@@ -223,7 +251,8 @@ public final class QuantConfig {
     try {
       root = mapper.readTree(text);
     } catch (IOException e) {
-      throw new IllegalArgumentException("quant config is not valid YAML/JSON: " + e.getMessage(), e);
+      String why = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+      throw new IllegalArgumentException("quant config is not valid YAML/JSON: " + why.strip().replaceAll("\\s*\\R\\s*", " "), e);
     }
     Builder b = builder();
     if (root == null || root.isNull() || root.isMissingNode()) {
@@ -254,7 +283,8 @@ public final class QuantConfig {
         if (!o.isObject() || !o.hasNonNull("name")) {
           throw new IllegalArgumentException("each override must be a mapping with a name, got " + o);
         }
-        b.override(o.get("name").asText(), spec(o, "override " + o.get("name").asText(), true));
+        String name = text(o.get("name"), "overrides.name");
+        b.override(name, spec(o, "override " + name, true));
       }
     }
     return b.build();
@@ -284,14 +314,11 @@ public final class QuantConfig {
     if (n.has("amax")) {
       JsonNode a = n.get("amax");
       if (a.isNumber()) {
-        amax = new float[] {a.floatValue()};
+        amax = new float[] {finite(a, where + ".amax")};
       } else if (a.isArray()) {
         amax = new float[a.size()];
         for (int i = 0; i < amax.length; i++) {
-          if (!a.get(i).isNumber()) {
-            throw new IllegalArgumentException(where + ".amax must hold numbers, got " + a.get(i));
-          }
-          amax[i] = a.get(i).floatValue();
+          amax[i] = finite(a.get(i), where + ".amax[" + i + "]");
         }
       } else {
         throw new IllegalArgumentException(where + ".amax must be a number or a list, got " + a);
@@ -302,11 +329,11 @@ public final class QuantConfig {
         n.has("num_bits") && !e4m3 ? integer(n.get("num_bits"), where + ".num_bits") : null,
         n.has("unsigned") ? bool(n.get("unsigned"), where + ".unsigned") : null,
         n.has("narrow_range") ? bool(n.get("narrow_range"), where + ".narrow_range") : null,
-        n.has("calib_method") ? n.get("calib_method").asText() : null,
+        n.has("calib_method") ? text(n.get("calib_method"), where + ".calib_method") : null,
         n.has("per_channel") ? bool(n.get("per_channel"), where + ".per_channel") : null,
         amax,
         n.has("learn_amax") ? bool(n.get("learn_amax"), where + ".learn_amax") : null,
-        n.has("scale_amax") ? (float) number(n.get("scale_amax"), where + ".scale_amax") : null,
+        n.has("scale_amax") ? finite(n.get("scale_amax"), where + ".scale_amax") : null,
         n.has("enable") ? bool(n.get("enable"), where + ".enable") : null,
         e4m3 ? QuantFormat.E4M3 : null);
   }
@@ -331,17 +358,24 @@ public final class QuantConfig {
   }
 
   private static int integer(JsonNode n, String key) {
-    if (!n.isIntegralNumber()) {
+    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
       throw new IllegalArgumentException(key + " must be an integer, got " + n);
     }
     return n.intValue();
   }
 
-  private static double number(JsonNode n, String key) {
-    if (!n.isNumber()) {
-      throw new IllegalArgumentException(key + " must be a number, got " + n);
+  private static float finite(JsonNode n, String key) {
+    if (!n.isNumber() || !Float.isFinite(n.floatValue())) {
+      throw new IllegalArgumentException(key + " must be a finite number, got " + n);
     }
-    return n.doubleValue();
+    return n.floatValue();
+  }
+
+  private static String text(JsonNode n, String key) {
+    if (!n.isTextual()) {
+      throw new IllegalArgumentException(key + " must be a string, got " + n);
+    }
+    return n.textValue();
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.quant4j.dl4j.Quantizers;
+import org.quant4j.internal.AtomicFiles;
 
 /**
  * Exports a DL4J MultiLayerNetwork or ComputationGraph as an ONNX model with QuantizeLinear /
@@ -16,6 +17,12 @@ import org.quant4j.dl4j.Quantizers;
  * quantizers become Q→DQ on the layer's input; a residual quantizer becomes Q→DQ on the identity input
  * of its Add. Scale {@code amax/127} ({@code /255} unsigned), zero point 0 of type int8 (uint8), as the
  * reference exports them ({@code golden/onnx_export.json}).
+ *
+ * <p>Nothing is written until the whole model has been built: a network or quantizer that cannot be
+ * exported (an unsupported layer, an amax that is NaN, infinite or negative, an activation amax of 0)
+ * is refused with an {@link IllegalArgumentException} naming it, and the file is then untouched. The
+ * file is written atomically (a temporary sibling moved into place), so a reader or a killed process
+ * sees the old file or the whole new one, never a partial one.
  */
 public final class OnnxExport {
 
@@ -112,7 +119,7 @@ public final class OnnxExport {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Files.write(out, bytes);
+      AtomicFiles.write(out, bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write ONNX model to " + out, e);
     }

@@ -30,7 +30,7 @@ final class QdqInserter {
    * @throws IllegalArgumentException if the quantizer cannot be exported
    */
   static String activation(OnnxGraph graph, int opset, QdqParams q, String tensor) {
-    q.requireExportable();
+    q.requireExportable(false);
     if (q.perTensor()) {
       return insert(graph, opset, q, tensor, new float[] {q.amaxValues()[0]}, -1);
     }
@@ -64,7 +64,7 @@ final class QdqInserter {
    * @throws IllegalArgumentException if the quantizer cannot be exported
    */
   static String weight(OnnxGraph graph, int opset, QdqParams q, String tensor, long[] dl4jShape, WeightLayout layout) {
-    q.requireExportable();
+    q.requireExportable(true);
     if (q.perTensor()) {
       return insert(graph, opset, q, tensor, new float[] {q.amaxValues()[0]}, -1);
     }

@@ -34,7 +34,7 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
   public static final int FP8_MIN_OPSET = 19;
 
   /**
-   * Checks the name; the rest is checked by {@link #requireExportable()} when the export meets it.
+   * Checks the name; the rest is checked by {@link #requireExportable(boolean)} when the export meets it.
    *
    * @throws IllegalArgumentException if the name is null or empty
    */
@@ -94,14 +94,27 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
   /**
    * Throws unless ONNX QuantizeLinear/DequantizeLinear can express this quantizer exactly.
    *
-   * @throws IllegalArgumentException naming the quantizer when it has no amax, is not 8-bit, or is signed
-   *     with a narrow range
+   * @param zeroAllowed whether an amax of 0 may be exported (as a scale of 1, as the reference does):
+   *     true for weights, whose channel of amax 0 holds only zeros, which any scale keeps; false for
+   *     activations, which the fake quantizer turns into zeros and a scale of 1 would not
+   * @throws IllegalArgumentException naming the quantizer when it has no amax, an amax that is NaN,
+   *     infinite, negative or (unless allowed) 0, is not 8-bit, or is signed with a narrow range
    */
-  void requireExportable() {
+  void requireExportable(boolean zeroAllowed) {
     if (amax == null) {
       throw new IllegalArgumentException(
           "quantizer " + name + " has no amax: ONNX export requires every enabled quantizer to be calibrated;"
               + " calibrate and load amax before exporting");
+    }
+    float[] values = amaxValues();
+    for (int i = 0; i < values.length; i++) {
+      float a = values[i];
+      if (!Float.isFinite(a) || a < 0 || a == 0 && !zeroAllowed) {
+        throw new IllegalArgumentException("quantizer " + name + " has amax " + a
+            + (values.length > 1 ? " at channel " + i : "") + ": ONNX export needs a finite amax "
+            + (zeroAllowed ? ">= 0" : "> 0 (an activation amax of 0 has no Q/DQ scale that reproduces it)")
+            + "; calibrate again or set a valid amax");
+      }
     }
     if (isE4M3()) {
       if (!perTensor()) {

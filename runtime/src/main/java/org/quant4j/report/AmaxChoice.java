@@ -59,11 +59,16 @@ public record AmaxChoice(AmaxMethod method, double percentile) {
   }
 
   private static double parsePercentile(String p, String text) {
+    double percentile;
     try {
-      return Double.parseDouble(p);
+      percentile = Double.parseDouble(p);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("method '" + text + "' has percentile '" + p + "', expected a number", e);
     }
+    if (!(percentile > 0 && percentile <= 100)) {
+      throw new IllegalArgumentException("method '" + text + "' has percentile " + p + ", expected a number in (0, 100]");
+    }
+    return percentile;
   }
 
   /** @return how tables name the choice: "max", "pct 99.9", "mse", "entropy" */

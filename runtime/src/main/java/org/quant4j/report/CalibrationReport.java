@@ -1,7 +1,6 @@
 package org.quant4j.report;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.quant4j.internal.AtomicFiles;
 import org.quant4j.nn.TensorQuantizer;
 
 /**
@@ -51,7 +51,8 @@ public final class CalibrationReport {
 
   /**
    * Writes {@code index.html} and the PNGs into {@code dir} (created if missing; files of the same names
-   * are replaced).
+   * are replaced). Each file is written atomically (see {@link AtomicFiles}): a process killed half way
+   * leaves every file either as it was or whole and new; {@code index.html} is written last.
    *
    * @param dir the report directory
    * @return the path of {@code index.html}
@@ -88,7 +89,7 @@ public final class CalibrationReport {
     }
     h.append("</body></html>\n");
     Path index = dir.resolve("index.html");
-    Files.writeString(index, h.toString(), StandardCharsets.UTF_8);
+    AtomicFiles.writeString(index, h.toString());
     return index;
   }
 

@@ -1,8 +1,6 @@
 package org.quant4j.report;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
@@ -10,6 +8,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.quant4j.internal.AtomicFiles;
 
 /**
  * Draws one quantizer's plot as a PNG (XChart): the histogram of |x| on a logarithmic count axis with
@@ -25,14 +24,12 @@ final class QuantizerChart {
 
   /**
    * @param s the quantizer summary
-   * @param png the file to write
+   * @param png the file to write, atomically (see {@link AtomicFiles})
    * @throws IOException if it cannot be written
    */
   static void write(QuantizerSummary s, Path png) throws IOException {
     XYChart chart = s.hasHistogram() && hasCounts(s.counts()) ? histogram(s) : channels(s);
-    try (OutputStream out = Files.newOutputStream(png)) {
-      BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-    }
+    AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
   }
 
   private static boolean hasCounts(float[] counts) {

@@ -250,7 +250,7 @@ class PlainAppAgentIT {
   void aLayerThatFailsOnceTheApplicationRunsIsLeftInFloatWithOneLine() throws Exception {
     // A fixed amax of seven values for a per-tensor input: the configuration is valid, hidden2's first input is not.
     Files.writeString(dir.resolve("seven.json"),
-        "{\"overrides\": [{\"name\": \"hidden2._input_quantizer\", \"amax\": [1, 2, 3, 4, 5, 6, 7]}]}");
+        "{\"overrides\": [{\"name\": \"hidden2._input_quantizer\", \"amax\": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]}]}");
     Result run = eval("config=seven.json", "seven.csv", false);
     List<String> fallback = run.run().agentLines().stream().filter(l -> l.contains("left in float")).toList();
     assertEquals(1, fallback.size(), run.run()::toString);

@@ -2,7 +2,6 @@ package org.quant4j.examples.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,9 +30,10 @@ import org.quant4j.dl4j.Quantizers;
 import org.quant4j.examples.data.DemoDataset;
 import org.quant4j.examples.data.TrainTest;
 import org.quant4j.examples.lenet.Accuracy;
-import org.quant4j.examples.lenet.CosineSchedule;
+import org.quant4j.examples.lenet.CosineSchedules;
 import org.quant4j.examples.lenet.LeNet5;
 import org.quant4j.examples.lenet.Training;
+import org.quant4j.internal.AtomicFiles;
 import org.quant4j.nn.TensorQuantizer;
 import org.quant4j.onnx.ExportOptions;
 import org.quant4j.onnx.OnnxExport;
@@ -170,7 +170,7 @@ public final class DemoPipeline {
     step("calibration report");
     Path report = writeReport(best.get(QuantSetting.W8A8), data, tables, bestPtq.get("w8a8"));
     Path results = request.outDir().resolve("results.txt");
-    Files.writeString(results, text, StandardCharsets.UTF_8);
+    AtomicFiles.writeString(results, text.toString());
     out.printf("Wrote:%n  report      %s%n  ONNX model  %s%n  amax (w8a8) %s%n  tables      %s%n  models      %s%n",
         report.toAbsolutePath(), onnxModel.toAbsolutePath(), amaxFile.toAbsolutePath(), results.toAbsolutePath(),
         modelDir().toAbsolutePath());
@@ -230,7 +230,7 @@ public final class DemoPipeline {
     }
     step("FP32 LeNet-5: train " + FP32_EPOCHS + " epochs, Adam 1e-3 cosine to 1e-5, batch " + LeNet5.BATCH_SIZE);
     MultiLayerNetwork net = LeNet5.build(
-        new CosineSchedule(1e-3, 1e-5, Training.iterations(train, FP32_EPOCHS)), request.seed());
+        CosineSchedules.cosine(1e-3, 1e-5, Training.iterations(train, FP32_EPOCHS)), request.seed());
     Training.fit(net, train, FP32_EPOCHS, request.seed(), "FP32");
     save(net, file);
     return net;
@@ -254,7 +254,7 @@ public final class DemoPipeline {
    * FP32 otherwise.
    */
   private MultiLayerNetwork copyOnQatSchedule(ImageSet train, INDArray fp32Params) {
-    MultiLayerNetwork net = LeNet5.build(new CosineSchedule(1e-4, 1e-6, Training.iterations(train, 1)), request.seed());
+    MultiLayerNetwork net = LeNet5.build(CosineSchedules.cosine(1e-4, 1e-6, Training.iterations(train, 1)), request.seed());
     net.setParams(fp32Params.dup());
     return net;
   }
@@ -354,15 +354,18 @@ public final class DemoPipeline {
     return request.dataDir().resolve("models");
   }
 
+  /**
+   * A cached model's file name. The {@code -dl4j} suffix marks models whose configuration names DL4J classes
+   * only (their learning-rate schedule is a DL4J {@code MapSchedule}), so that any DL4J application loads
+   * them; caches from before, which named a quant4j schedule class, are left alone and retrained.
+   */
   private String modelName(String which) {
-    return "lenet5-" + dataset.cliName() + "-" + which + "-seed" + request.seed() + ".zip";
+    return "lenet5-" + dataset.cliName() + "-" + which + "-seed" + request.seed() + "-dl4j.zip";
   }
 
   private static void save(MultiLayerNetwork net, Path file) throws IOException {
     Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".part");
-    ModelSerializer.writeModel(net, tmp.toFile(), true);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.write(file, out -> ModelSerializer.writeModel(net, out, true));
   }
 
   private void step(String what) {

@@ -71,6 +71,6 @@ class DemoPipelineTest {
     String printed = console.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("Top-1 on the digits slice test set"), printed);
     assertTrue(printed.contains(r.report().toAbsolutePath().toString()), "prints where the report went");
-    assertTrue(Files.isRegularFile(dir.resolve("data/models/lenet5-digits-fp32-seed42.zip")), "FP32 model cached");
+    assertTrue(Files.isRegularFile(dir.resolve("data/models/lenet5-digits-fp32-seed42-dl4j.zip")), "FP32 model cached");
   }
 }
