@@ -17,6 +17,8 @@ import org.quant4j.dl4j.QuantConfig;
 import org.quant4j.dl4j.QuantModules;
 import org.quant4j.dl4j.QuantState;
 import org.quant4j.dl4j.QuantizationException;
+import org.quant4j.dl4j.QuantCoverage;
+import org.quant4j.dl4j.SiblingStateFile;
 import org.quant4j.onnx.ExportOptions;
 import org.quant4j.onnx.OnnxExport;
 import picocli.CommandLine.Command;
@@ -74,12 +76,15 @@ final class ExportCommand implements Callable<Integer> {
         .requireFile("--out", out);
     if (amax != null) {
       QuantModules.initialize(quantConfig());
+      // the state the user named wins over a <model>.quant4j.json beside the zip
+      SiblingStateFile.skipReading("--amax " + amax + " was given");
     }
     Model net;
     try {
       net = ModelZips.restore("--model", model);
     } finally {
       QuantModules.deactivate();
+      SiblingStateFile.skipReading(null);
     }
     if (amax != null) {
       QuantState.load(net, amax);
@@ -88,7 +93,7 @@ final class ExportCommand implements Callable<Integer> {
     OnnxExport.export(net, inputShape, out, options);
     System.out.println("quant4j export: wrote " + out + " (opset " + opset + ", "
         + OnnxExport.quantizersOf(net).size() + " quantizers as Q/DQ)");
-    System.out.println("quant4j export: quantizers: " + org.quant4j.dl4j.QuantCoverage.of(net).summary());
+    System.out.println("quant4j export: quantizers: " + QuantCoverage.of(net).summary());
     return 0;
   }
 

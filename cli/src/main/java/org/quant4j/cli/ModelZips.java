@@ -4,11 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
+import org.quant4j.dl4j.QuantizationException;
 
 /**
  * Reads the DL4J model zip a command was given ({@code ModelSerializer}: a MultiLayerNetwork or a
  * ComputationGraph). A missing, empty, truncated or foreign file is one {@link IllegalArgumentException}
- * naming the option, the file and what is wrong, never DL4J's stack trace.
+ * naming the option, the file and what is wrong, never DL4J's stack trace; so is a quantizer-state file beside the
+ * zip ({@code <zip>.quant4j.json}) that does not fit the network.
  */
 final class ModelZips {
 
@@ -31,9 +33,14 @@ final class ModelZips {
     }
     try {
       return ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
+    } catch (QuantizationException siblingDoesNotFit) {
+      throw new IllegalArgumentException(option + " " + zip + ": " + siblingDoesNotFit.getMessage(), siblingDoesNotFit);
     } catch (Exception notMultiLayer) {
       try {
         return ModelSerializer.restoreComputationGraph(zip.toFile(), false);
+      } catch (QuantizationException siblingDoesNotFit) {
+        throw new IllegalArgumentException(option + " " + zip + ": " + siblingDoesNotFit.getMessage(),
+            siblingDoesNotFit);
       } catch (Exception notGraph) {
         throw new IllegalArgumentException(option + " " + zip + " is not a DL4J model zip saved by ModelSerializer"
             + " (a MultiLayerNetwork or a ComputationGraph): " + FailureText.rootCause(notGraph));
