@@ -111,6 +111,7 @@ public final class TensorQuantReplayer implements KindReplayer {
     try {
       call.run();
     } catch (IllegalArgumentException e) {
+      ReferenceErrors.assertSameError(error, e);
       return;
     }
     throw new AssertionError("expected IllegalArgumentException for the reference's "
