@@ -49,10 +49,11 @@ import org.quant4j.tensor.QuantDescriptor;
  * term covers {@code expected_f64}'s own float64 rounding. docs/conformance.md gives the same derivation.
  *
  * <p>A case whose module has no DL4J layer (see {@link ModuleLayer}), or whose descriptor DL4J's layer
- * map cannot express, is reported as not replayed, never as passed. So are the LSTM cases: DL4J's LSTM
- * quantizes its input sequence and its two weight matrices, while the reference's QuantLSTM quantizes
- * {@code cat(x_t, h_{t-1})} afresh at every step and {@code cat(W_ih, W_hh)} per row, which DL4J's
- * layer does not do. Constructor calls the reference refuses must be refused by quant4j's counterparts
+ * map cannot express, is reported as not replayed, never as passed. So is QuantLSTM: DL4J's LSTM
+ * quantizes its input sequence and its two weight matrices once, while the reference's QuantLSTM
+ * quantizes {@code cat(x_t, h_{t-1})} afresh at every step. QuantLSTMCell (one step from a zero
+ * state) does map, onto a one-step DL4J LSTM ({@link LstmCellReplay}, which derives its own bound).
+ * Constructor calls the reference refuses must be refused by quant4j's counterparts
  * ({@link ModuleArguments}), with the reference's key phrase in the message ({@link ReferenceErrors}).
  */
 public final class ModulesReplayer implements KindReplayer {
@@ -128,9 +129,9 @@ public final class ModulesReplayer implements KindReplayer {
       out.fail(id, e.getClass().getSimpleName() + ": " + e.getMessage());
       return;
     }
-    if (call.className().startsWith("QuantLSTM")) {
-      out.notReplayed(id, "DL4J's LSTM quantizes the input sequence and W, RW once; the reference's "
-          + call.className() + " quantizes cat(x_t, h) at every step and cat(W_ih, W_hh) per row");
+    if (call.className().equals("QuantLSTM")) {
+      out.notReplayed(id, "DL4J's LSTM quantizes the input sequence and W, RW once; the reference's QuantLSTM"
+          + " quantizes cat(x_t, h) afresh at every step");
       return;
     }
     QuantDescriptor input = declared.containsKey("quant_desc_input")
@@ -150,14 +151,18 @@ public final class ModulesReplayer implements KindReplayer {
       out.notReplayed(id, unsupported);
       return;
     }
+    QuantConfig config = QuantConfig.builder().input(spec(input, null))
+        .weight(weight == null ? QuantSpec.EMPTY : spec(weight, perChannel)).build();
+    if (call.className().equals("QuantLSTMCell")) {
+      out.check(id, () -> LstmCellReplay.replay(c, config));
+      return;
+    }
     INDArray x = GoldenTensors.decode(c.path("inputs").path("x"));
     ModuleLayer.Mapping mapping = ModuleLayer.of(call, c.path("params"), x.shape(), perChannel);
     if (mapping.layer() == null) {
       out.notReplayed(id, mapping.notReplayed());
       return;
     }
-    QuantConfig config = QuantConfig.builder().input(spec(input, null))
-        .weight(weight == null ? QuantSpec.EMPTY : spec(weight, perChannel)).build();
     out.check(id, () -> runLayer(c, mapping.layer(), config, x));
   }
 

@@ -72,6 +72,17 @@ class ModulesReplayerTest {
   }
 
   @Test
+  void anLstmCellReplaysThroughAOneStepDl4jLstmAndFailsWhenItsOutputMoves() throws IOException {
+    JsonNode c = goldenCase("QuantLSTMCell");
+    assertEquals(CaseOutcome.Status.PASSED, replay(c).status());
+    JsonNode h = c.path("expected").path("output");
+    move(h, 3, h.get("data").get(3).asDouble() + 1e-5);
+    CaseOutcome o = replay(c);
+    assertEquals(CaseOutcome.Status.FAILED, o.status());
+    assertTrue(o.detail().startsWith("AssertionError: h [3]"), o.detail());
+  }
+
+  @Test
   void aModuleWithoutADl4jLayerIsNotReplayed() throws IOException {
     CaseOutcome o = replay(goldenCase("QuantInstanceNorm1d"));
     assertEquals(CaseOutcome.Status.NOT_REPLAYED, o.status());
