@@ -40,6 +40,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code [in, out, kD, kH, kW]} is Deconvolution3D's {@code [kD, kH, kW, out, in]}. Biases become a
  * row {@code [1, out]}.
  *
+ * @param layout how the torch tensors map onto the layer's
  * @param layer the DL4J layer configuration
  * @param params the DL4J parameters by key, in DL4J's layout
  * @param torchWeightShape the torch weight's shape, or null for a layer without weights
@@ -47,8 +48,79 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param fanIn the number of terms summed into one output element (products and bias), for the bound
  * @param exact whether the layer does no arithmetic on its quantized input (max pooling)
  */
-record ModuleLayer(Layer layer, Map<String, INDArray> params, long[] torchWeightShape, boolean weightPerChannel,
-    long fanIn, boolean exact) {
+record ModuleLayer(Layout layout, Layer layer, Map<String, INDArray> params, long[] torchWeightShape,
+    boolean weightPerChannel, long fanIn, boolean exact) {
+
+  /** How a module's torch tensors map onto its DL4J layer's. */
+  enum Layout {
+    /** DenseLayer: weight transposed, leading input dimensions folded into the batch. */
+    DENSE(1),
+    /** Convolution1DLayer: the weight buffer read as [k, nIn, nOut]. */
+    CONVOLUTION_1D(0),
+    /** ConvolutionLayer, Convolution3D, Deconvolution2D: the weight as it is. */
+    AS_IS(0),
+    /** Deconvolution2D: the weight as it is, output channels on axis 1. */
+    DECONVOLUTION_2D(1),
+    /** Deconvolution3D: torch [in, out, k...] as [k..., out, in]. */
+    DECONVOLUTION_3D(3),
+    /** DepthwiseConvolution2D: torch [in·m, 1, kH, kW] as [kH, kW, in, m]. */
+    DEPTHWISE(2, 3),
+    /** Pooling: no weight. */
+    NO_WEIGHT();
+
+    private final int[] channelAxes;
+
+    Layout(int... channelAxes) {
+      this.channelAxes = channelAxes;
+    }
+  }
+
+  /**
+   * The axes of the DL4J weight that hold its output channels, as the layer map quantizes them.
+   *
+   * @return the axes
+   */
+  int[] weightChannelAxes() {
+    return layout.channelAxes.clone();
+  }
+
+  /**
+   * A torch input as the layer takes it.
+   *
+   * @param x the torch input
+   * @return the DL4J input
+   */
+  INDArray layerInput(INDArray x) {
+    return layout == Layout.DENSE && x.rank() > 2 ? x.dup('c').reshape(-1, x.size(x.rank() - 1)) : x;
+  }
+
+  /**
+   * A DL4J output (or quantized input) in the torch tensor's shape.
+   *
+   * @param y the DL4J array
+   * @param torchShape the torch shape
+   * @return y reshaped, or y when it has that shape already
+   */
+  static INDArray torchShaped(INDArray y, long[] torchShape) {
+    return java.util.Arrays.equals(y.shape(), torchShape) ? y : y.dup('c').reshape(torchShape);
+  }
+
+  /**
+   * A DL4J weight in torch's layout.
+   *
+   * @param w the DL4J weight
+   * @return the torch-layout weight
+   */
+  INDArray torchWeight(INDArray w) {
+    long[] t = torchWeightShape;
+    return switch (layout) {
+      case DENSE -> w.transpose().dup('c');
+      case CONVOLUTION_1D -> w.dup('c').reshape(t[2], t[1], t[0]).permute(2, 1, 0).dup('c');
+      case DEPTHWISE -> w.permute(2, 3, 0, 1).dup('c').reshape(t);
+      case DECONVOLUTION_3D -> w.permute(4, 3, 0, 1, 2).dup('c');
+      default -> w.dup('c').reshape(t);
+    };
+  }
 
   /**
    * A case's module as a DL4J layer, or why it has none.
@@ -95,8 +167,8 @@ record ModuleLayer(Layer layer, Map<String, INDArray> params, long[] torchWeight
             + Arrays.toString(size) + ")");
       }
       long window = Arrays.stream(inputShape, 2, inputShape.length).reduce(1, (a, c) -> a * c);
-      return new Mapping(new ModuleLayer(new GlobalPoolingLayer.Builder(PoolingType.AVG).collapseDimensions(false)
-          .build(), Map.of(), null, false, window + 1, false), null);
+      return new Mapping(new ModuleLayer(Layout.NO_WEIGHT, new GlobalPoolingLayer.Builder(PoolingType.AVG)
+          .collapseDimensions(false).build(), Map.of(), null, false, window + 1, false), null);
     }
     if (cls.startsWith("QuantInstanceNorm")) {
       return new Mapping(null, "the DL4J layer map has no instance normalization layer");
@@ -138,7 +210,7 @@ record ModuleLayer(Layer layer, Map<String, INDArray> params, long[] torchWeight
     }
     Layer layer = new DenseLayer.Builder().nIn(w.size(1)).nOut(w.size(0)).hasBias(b != null)
         .activation(Activation.IDENTITY).build();
-    return new Mapping(new ModuleLayer(layer, p, w.shape(), perChannel, w.size(1) + 1, false), null);
+    return new Mapping(new ModuleLayer(Layout.DENSE, layer, p, w.shape(), perChannel, w.size(1) + 1, false), null);
   }
 
   private static Mapping convolution(ModuleCall call, INDArray w, INDArray b, int rank, boolean perChannel) {
@@ -153,12 +225,14 @@ record ModuleLayer(Layer layer, Map<String, INDArray> params, long[] torchWeight
     long fanIn = w.length() / out + 1;
     Map<String, INDArray> p = new LinkedHashMap<>();
     Layer layer;
+    Layout layout = Layout.AS_IS;
     if (groups != 1) {
       if (rank != 2 || inPerGroup != 1 || out % in != 0) {
         return new Mapping(null, "DL4J convolutions have no groups (groups=" + groups
             + "); only a 2-D depth-wise convolution (groups == in_channels) maps, onto DepthwiseConvolution2D");
       }
       long mult = out / in;
+      layout = Layout.DEPTHWISE;
       p.put("W", w.reshape(in, mult, k[0], k[1]).permute(2, 3, 0, 1).dup('c'));
       layer = new DepthwiseConvolution2D.Builder().kernelSize(k).stride(stride).padding(padding).dilation(dilation)
           .depthMultiplier(Math.toIntExact(mult)).nIn(in).nOut(out).hasBias(b != null)
@@ -167,6 +241,7 @@ record ModuleLayer(Layer layer, Map<String, INDArray> params, long[] torchWeight
     } else if (rank == 1) {
       // Convolution1DLayer (NCW) reads its [nOut, nIn, k, 1] parameter buffer as [k, nIn, nOut] (a
       // reshape, not a permute), so torch's [out, in, k] goes in as that buffer.
+      layout = Layout.CONVOLUTION_1D;
       p.put("W", w.permute(2, 1, 0).dup('c').reshape(out, in, k[0], 1));
       layer = new Convolution1DLayer.Builder().kernelSize(k[0]).stride(stride[0]).padding(padding[0])
           .dilation(dilation[0]).nIn(in).nOut(out).hasBias(b != null).convolutionMode(ConvolutionMode.Truncate)
@@ -185,7 +260,7 @@ record ModuleLayer(Layer layer, Map<String, INDArray> params, long[] torchWeight
     if (b != null) {
       p.put("b", b.reshape(1, out));
     }
-    return new Mapping(new ModuleLayer(layer, p, w.shape(), perChannel, fanIn, false), null);
+    return new Mapping(new ModuleLayer(layout, layer, p, w.shape(), perChannel, fanIn, false), null);
   }
 
   private static Mapping deconvolution(ModuleCall call, INDArray w, INDArray b, int rank, boolean perChannel) {
@@ -204,12 +279,15 @@ record ModuleLayer(Layer layer, Map<String, INDArray> params, long[] torchWeight
     int[] dilation = call.ints(-1, "dilation", rank, 1);
     Map<String, INDArray> p = new LinkedHashMap<>();
     Layer layer;
+    Layout layout;
     if (rank == 2) {
+      layout = Layout.DECONVOLUTION_2D;
       p.put("W", w.dup('c'));
       layer = new Deconvolution2D.Builder().kernelSize(k).stride(stride).padding(padding).dilation(dilation)
           .nIn(in).nOut(out).hasBias(b != null).convolutionMode(ConvolutionMode.Truncate)
           .dataFormat(CNN2DFormat.NCHW).activation(Activation.IDENTITY).build();
     } else {
+      layout = Layout.DECONVOLUTION_3D;
       p.put("W", w.permute(2, 3, 4, 1, 0).dup('c'));
       layer = new Deconvolution3D.Builder().kernelSize(k).stride(stride).padding(padding).dilation(dilation)
           .nIn(in).nOut(out).hasBias(b != null).convolutionMode(ConvolutionMode.Truncate)
@@ -219,7 +297,8 @@ record ModuleLayer(Layer layer, Map<String, INDArray> params, long[] torchWeight
       p.put("b", b.reshape(1, out));
     }
     // Each output element sums at most in * prod(k) products, plus the bias.
-    return new Mapping(new ModuleLayer(layer, p, w.shape(), perChannel, w.length() / out + 1, false), null);
+    return new Mapping(new ModuleLayer(layout, layer, p, w.shape(), perChannel, w.length() / out + 1, false),
+        null);
   }
 
   private static Mapping pooling(ModuleCall call, int rank) {
@@ -255,6 +334,6 @@ record ModuleLayer(Layer layer, Map<String, INDArray> params, long[] torchWeight
           .dataFormat(Convolution3D.DataFormat.NCDHW).build();
     }
     long window = Arrays.stream(k).asLongStream().reduce(1, (a, c) -> a * c);
-    return new Mapping(new ModuleLayer(layer, Map.of(), null, false, window + 1, max), null);
+    return new Mapping(new ModuleLayer(Layout.NO_WEIGHT, layer, Map.of(), null, false, window + 1, max), null);
   }
 }

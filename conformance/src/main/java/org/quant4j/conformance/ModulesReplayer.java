@@ -2,6 +2,7 @@ package org.quant4j.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -145,11 +146,11 @@ public final class ModulesReplayer implements KindReplayer {
           + "), the only per-channel axis the DL4J layer map has");
       return;
     }
-    String unsupported = unsupportedDescriptor(input) != null ? unsupportedDescriptor(input)
-        : weight == null ? null : unsupportedDescriptor(weight);
-    if (unsupported != null) {
-      out.notReplayed(id, unsupported);
-      return;
+    for (QuantDescriptor d : weight == null ? List.of(input) : List.of(input, weight)) {
+      if (d.learnAmax() || d.amax() != null || d.isE4M3()) {
+        out.notReplayed(id, "descriptor " + d + ": a learned, fixed or FP8 amax is not replayed through a DL4J layer");
+        return;
+      }
     }
     QuantConfig config = QuantConfig.builder().input(spec(input, null))
         .weight(weight == null ? QuantSpec.EMPTY : spec(weight, perChannel)).build();
@@ -166,14 +167,6 @@ public final class ModulesReplayer implements KindReplayer {
     out.check(id, () -> runLayer(c, mapping.layer(), config, x));
   }
 
-  /** A descriptor field the replay does not carry into the DL4J quantizer, as a reason; else null. */
-  private static String unsupportedDescriptor(QuantDescriptor d) {
-    if (d.learnAmax() || d.amax() != null || d.isE4M3()) {
-      return "descriptor " + d + ": learned, fixed or FP8 amax is not replayed through a DL4J layer";
-    }
-    return null;
-  }
-
   private static QuantSpec spec(QuantDescriptor d, Boolean perChannel) {
     return new QuantSpec(d.numBits(), d.unsigned(), d.narrowRange(), null, perChannel, null, null, null, null);
   }
@@ -185,25 +178,25 @@ public final class ModulesReplayer implements KindReplayer {
     Map<String, TensorQuantizer> quantizers = Quantizers.of(net);
     TensorQuantizer in = require(quantizers, QuantRole.INPUT.quantizerName("layer0"));
     in.setAmax(GoldenTensors.decode(amax(c, "input")));
-    INDArray layerInput = toLayerInput(x, m);
-    GoldenTensors.assertBitsEqual("quant_input", fromLayerOutput(in.apply(layerInput), x, m, x.shape()),
+    INDArray layerInput = m.layerInput(x);
+    GoldenTensors.assertBitsEqual("quant_input", ModuleLayer.torchShaped(in.apply(layerInput), x.shape()),
         expected.path("quant_input"));
     INDArray quantWeight = null;
     if (m.torchWeightShape() != null) {
       TensorQuantizer w = require(quantizers, QuantRole.WEIGHT.quantizerName("layer0"));
       INDArray dl4jWeight = net.getLayer(0).getParam("W");
-      w.setAmax(amaxInLayout(GoldenTensors.decode(amax(c, "weight")), dl4jWeight, m.weightPerChannel(), c));
+      w.setAmax(amaxInLayout(GoldenTensors.decode(amax(c, "weight")), dl4jWeight, m));
       quantWeight = w.apply(dl4jWeight);
-      GoldenTensors.assertBitsEqual("quant_weight", toTorchWeight(quantWeight, m), expected.path("quant_weight"));
+      GoldenTensors.assertBitsEqual("quant_weight", m.torchWeight(quantWeight), expected.path("quant_weight"));
     }
     long[] torchShape = GoldenTensors.shape(expected.path("output"));
-    INDArray y = fromLayerOutput(net.output(layerInput, false), x, m, torchShape);
+    INDArray y = ModuleLayer.torchShaped(net.output(layerInput, false), torchShape);
     assertSameType(y, expected.path("output"));
     if (m.exact()) {
       GoldenTensors.assertBitsEqual("output", y, expected.path("output"));
       return;
     }
-    INDArray magnitude = magnitude(m, quantWeight, Transforms.abs(in.apply(layerInput), true), x, torchShape);
+    INDArray magnitude = magnitude(m, quantWeight, Transforms.abs(in.apply(layerInput), true), torchShape);
     assertWithinBound(y, expected.path("expected_f64"), magnitude, m.fanIn());
   }
 
@@ -227,14 +220,13 @@ public final class ModulesReplayer implements KindReplayer {
    * {@code Σ|terms|} per output element: the same layer, without quantizers, on the absolute
    * quantized input, weight and bias.
    */
-  private static INDArray magnitude(ModuleLayer m, INDArray quantWeight, INDArray absInput, INDArray x,
-      long[] torchShape) {
+  private static INDArray magnitude(ModuleLayer m, INDArray quantWeight, INDArray absInput, long[] torchShape) {
     MultiLayerNetwork plain = plainNetwork(m);
     m.params().forEach((key, value) -> plain.getLayer(0).setParam(key, Transforms.abs(value, true)));
     if (quantWeight != null) {
       plain.getLayer(0).setParam("W", Transforms.abs(quantWeight, true));
     }
-    return fromLayerOutput(plain.output(absInput, false), x, m, torchShape);
+    return ModuleLayer.torchShaped(plain.output(absInput, false), torchShape);
   }
 
   private static void assertWithinBound(INDArray y, JsonNode expectedF64, INDArray magnitude, long fanIn) {
@@ -293,70 +285,15 @@ public final class ModulesReplayer implements KindReplayer {
    * A torch weight amax ({@code [out, 1, ...]}, {@code [1, out, 1, ...]} or a scalar) in the shape of
    * the DL4J weight's per-channel amax: the weight's shape with every non-channel axis 1.
    */
-  private static INDArray amaxInLayout(INDArray torchAmax, INDArray dl4jWeight, boolean perChannel, JsonNode c) {
-    if (!perChannel) {
+  private static INDArray amaxInLayout(INDArray torchAmax, INDArray dl4jWeight, ModuleLayer m) {
+    if (!m.weightPerChannel()) {
       return torchAmax.reshape();
     }
-    int[] axes = channelAxes(dl4jWeight.rank(), c.path("module").asText());
     long[] shape = new long[dl4jWeight.rank()];
     Arrays.fill(shape, 1);
-    for (int a : axes) {
+    for (int a : m.weightChannelAxes()) {
       shape[a] = dl4jWeight.size(a);
     }
     return torchAmax.dup('c').reshape(shape);
-  }
-
-  /** The output-channel axes of a DL4J weight of the layer the module maps to (DESIGN.md's layer map). */
-  private static int[] channelAxes(int rank, String module) {
-    if (module.startsWith("QuantLinear")) {
-      return new int[] {1};
-    }
-    if (module.startsWith("QuantConvTranspose")) {
-      return rank == 4 ? new int[] {1} : new int[] {3};
-    }
-    if (rank == 4 && ModuleCall.parse(module).ints(6, "groups", 1, 1)[0] != 1) {
-      return new int[] {2, 3};
-    }
-    return new int[] {0};
-  }
-
-  /** A torch input as the DL4J layer takes it: Linear's leading dims folded into the batch. */
-  private static INDArray toLayerInput(INDArray x, ModuleLayer m) {
-    if (m.layer() instanceof org.deeplearning4j.nn.conf.layers.DenseLayer && x.rank() > 2) {
-      return x.dup('c').reshape(-1, x.size(x.rank() - 1));
-    }
-    return x;
-  }
-
-  /** A DL4J output back in torch's shape (null shape: Linear's leading dims, else as it is). */
-  private static INDArray fromLayerOutput(INDArray y, INDArray x, ModuleLayer m, long[] torchShape) {
-    if (torchShape != null && !Arrays.equals(y.shape(), torchShape) && y.length() == Arrays.stream(torchShape)
-        .reduce(1, (a, b) -> a * b)) {
-      return y.dup('c').reshape(torchShape);
-    }
-    if (torchShape == null && m.layer() instanceof org.deeplearning4j.nn.conf.layers.DenseLayer && x.rank() > 2) {
-      long[] shape = x.shape().clone();
-      shape[shape.length - 1] = y.size(1);
-      return y.dup('c').reshape(shape);
-    }
-    return y;
-  }
-
-  /** A DL4J weight back in torch's layout. */
-  private static INDArray toTorchWeight(INDArray w, ModuleLayer m) {
-    long[] torch = m.torchWeightShape();
-    if (m.layer() instanceof org.deeplearning4j.nn.conf.layers.DenseLayer) {
-      return w.transpose().dup('c');
-    }
-    if (m.layer() instanceof org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D) {
-      return w.permute(2, 3, 0, 1).dup('c').reshape(torch);
-    }
-    if (m.layer() instanceof org.deeplearning4j.nn.conf.layers.Convolution1DLayer) {
-      return w.dup('c').reshape(torch[2], torch[1], torch[0]).permute(2, 1, 0).dup('c');
-    }
-    if (m.layer() instanceof org.deeplearning4j.nn.conf.layers.Deconvolution3D) {
-      return w.permute(4, 3, 0, 1, 2).dup('c');
-    }
-    return w.dup('c').reshape(torch);
   }
 }
