@@ -142,13 +142,14 @@ public final class ModulesReplayer implements KindReplayer {
     int outAxis = call.className().startsWith("QuantConvTranspose") ? 1 : 0;
     boolean perChannel = weight == null || !weight.isPerTensor();
     if (weight != null && perChannel && !Arrays.equals(weight.axis(), new int[] {outAxis})) {
-      out.notReplayed(id, "the weight descriptor's axis " + weight.axisRepr() + " is not the output channel (" + outAxis
-          + "), the only per-channel axis the DL4J layer map has");
+      out.notReplayed(id, "the weight descriptor's axis " + weight.axisRepr() + " is not the output channel ("
+          + outAxis + "), the only per-channel axis the DL4J layer map has");
       return;
     }
     for (QuantDescriptor d : weight == null ? List.of(input) : List.of(input, weight)) {
       if (d.learnAmax() || d.amax() != null || d.isE4M3()) {
-        out.notReplayed(id, "descriptor " + d + ": a learned, fixed or FP8 amax is not replayed through a DL4J layer");
+        out.notReplayed(id, "descriptor " + d + ": a learned, fixed or FP8 amax is not replayed through a DL4J"
+            + " layer");
         return;
       }
     }
