@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code quant4j conformance FILE|DIR...}: replays golden reference vectors and exits with status 1 if
- * any case failed.
+ * any case failed, if nothing was replayed, or if a file's kind is unknown.
  */
 @Command(
     name = "conformance",
@@ -24,6 +24,6 @@ final class ConformanceCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ConformanceSummary summary = ConformanceRunner.withAllReplayers().run(paths, System.out);
-    return summary.failed() == 0 ? 0 : 1;
+    return summary.exitStatus();
   }
 }

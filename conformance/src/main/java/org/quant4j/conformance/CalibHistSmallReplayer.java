@@ -54,7 +54,7 @@ public final class CalibHistSmallReplayer implements KindReplayer {
     String id = c.path("id").asText();
     JsonNode after = c.path("after_batch");
     if (c.has("batches_order")) {
-      out.notImplemented(id + ":collect", "the file names its inputs " + c.get("batches_order")
+      out.notReplayed(id + ":collect", "the file names its inputs " + c.get("batches_order")
           + " but does not carry them, so the counts after each batch cannot be replayed");
     }
     if (after.size() == 0) {
@@ -95,6 +95,7 @@ public final class CalibHistSmallReplayer implements KindReplayer {
       cal = HistogramGolden.build(c.path("ctor"));
     } catch (IllegalArgumentException e) {
       if (c.has("error")) {
+        ReferenceErrors.assertSameError(c.get("error"), e);
         return;
       }
       throw e;
@@ -112,6 +113,7 @@ public final class CalibHistSmallReplayer implements KindReplayer {
         try {
           cal.collect(x);
         } catch (IllegalArgumentException | IllegalStateException e) {
+          ReferenceErrors.assertSameError(want.get("error"), e);
           continue;
         }
         throw new AssertionError("batch " + k + ": expected an error like "
@@ -145,24 +147,25 @@ public final class CalibHistSmallReplayer implements KindReplayer {
     String message = result.path("message").asText();
     Matcher unknown = UNKNOWN_METHOD.matcher(message);
     if (unknown.find()) {
-      expectRejected(() -> AmaxMethod.of(unknown.group(1)), "method " + unknown.group(1));
+      expectRejected(() -> AmaxMethod.of(unknown.group(1)), "method " + unknown.group(1), result);
       return;
     }
     if (message.contains("percentile")) {
       HistogramCalibrator cal = HistogramCalibrator.builder().build();
       cal.collect(org.nd4j.linalg.factory.Nd4j.createFromArray(1f, 2f, 3f));
       for (double p : new double[] {-1e-6, 100 + 1e-6, Double.NaN}) {
-        expectRejected(() -> cal.computeAmax(AmaxMethod.PERCENTILE, p), "percentile " + p);
+        expectRejected(() -> cal.computeAmax(AmaxMethod.PERCENTILE, p), "percentile " + p, result);
       }
       return;
     }
     throw new AssertionError("no replay for the expected error '" + message + "'");
   }
 
-  private static void expectRejected(Runnable call, String what) {
+  private static void expectRejected(Runnable call, String what, JsonNode error) {
     try {
       call.run();
     } catch (IllegalArgumentException e) {
+      ReferenceErrors.assertSameError(error, e);
       return;
     }
     throw new AssertionError(what + " must be rejected with IllegalArgumentException");
@@ -188,6 +191,7 @@ public final class CalibHistSmallReplayer implements KindReplayer {
             : WeightCalibration.perTensor(weight, method, 8, false, percentile);
       } catch (IllegalArgumentException e) {
         if (expectError) {
+          ReferenceErrors.assertSameError(c.get("error"), e);
           return; // the reference fails on its first module as well
         }
         throw e;

@@ -99,6 +99,7 @@ public final class CalibMaxReplayer implements KindReplayer {
         throw new AssertionError("expected an error like " + result.get("type").asText() + "('"
             + result.path("message").asText() + "'), got none");
       }
+      ReferenceErrors.assertSameError(result, error);
     } else if (error != null) {
       throw error;
     }

@@ -7,11 +7,11 @@ import java.util.Objects;
  *
  * @param caseId the case's id within its file
  * @param status how it ended
- * @param detail why it failed or deviates, or what is missing; empty for a pass
+ * @param detail why it failed, deviates, was not replayed or has no reference; empty for a pass
  */
 public record CaseOutcome(String caseId, Status status, String detail) {
 
-  /** How a case ended. */
+  /** How a case ended. Only {@link #PASSED} counts as passed. */
   public enum Status {
     /** quant4j reproduces the reference. */
     PASSED,
@@ -19,8 +19,10 @@ public record CaseOutcome(String caseId, Status status, String detail) {
     FAILED,
     /** quant4j deliberately differs: the reference has a documented bug here. */
     DEVIATION,
-    /** quant4j cannot replay this case yet. Never counted as passed. */
-    NOT_IMPLEMENTED
+    /** quant4j has no way to replay this case as the reference ran it (e.g. no DL4J layer for the module). */
+    NOT_REPLAYED,
+    /** The file holds no reference value to compare with (the reference could not run the case). */
+    NO_REFERENCE
   }
 
   /**

@@ -39,13 +39,23 @@ public final class CaseReporter {
   }
 
   /**
-   * Records a case quant4j cannot replay yet.
+   * Records a case quant4j cannot replay as the reference ran it; never counted as passed.
    *
    * @param caseId the case's id
-   * @param reason what is missing
+   * @param reason what quant4j lacks to replay it
    */
-  public void notImplemented(String caseId, String reason) {
-    outcomes.add(new CaseOutcome(caseId, CaseOutcome.Status.NOT_IMPLEMENTED, reason));
+  public void notReplayed(String caseId, String reason) {
+    outcomes.add(new CaseOutcome(caseId, CaseOutcome.Status.NOT_REPLAYED, reason));
+  }
+
+  /**
+   * Records a case the file holds no reference value for; never counted as passed.
+   *
+   * @param caseId the case's id
+   * @param reason why the reference gave no value
+   */
+  public void noReference(String caseId, String reason) {
+    outcomes.add(new CaseOutcome(caseId, CaseOutcome.Status.NO_REFERENCE, reason));
   }
 
   /**

@@ -16,15 +16,25 @@ import java.util.stream.Stream;
 
 /**
  * Replays golden files of pytorch-quantization 2.2.1 against quant4j, dispatching on each file's
- * {@code kind}, and prints one line per file, every deviation with its reason, every failure, and the
- * closing line {@code N passed, M failed}.
+ * {@code kind}. It prints one line per file, then every deviation, case not replayed and case without
+ * a reference value with its reason, and every failure; then the plain line {@code N passed, M failed}
+ * and one line per kind: {@code kind: P passed / F failed / D deviations / R not replayed / X no reference}.
+ * Only a case that reproduces the reference counts as passed. A run fails ({@link
+ * ConformanceSummary#exitStatus()}) if a case failed, if nothing was replayed, or if a file's kind is
+ * unknown; the reasons follow the per-kind lines.
  */
 public final class ConformanceRunner {
 
-  /** The kinds a conformance run replays; files of other kinds (timings, inventory, ...) are skipped. */
+  /**
+   * The kinds that hold reference behaviour. A file of one of these kinds without a replayer is
+   * reported as not replayed.
+   */
   public static final Set<String> CONFORMANCE_KINDS = Set.of(
       "seed_example", "tensor_quant", "tensor_quantizer", "calib_max", "calib_hist", "calib_hist_small",
-      "modules", "gradients", "onnx_export");
+      "modules", "gradients", "onnx_export", "monkey_patch");
+
+  /** Kinds that hold no behaviour to replay (measurements, introspection): skipped without failing the run. */
+  public static final Set<String> SKIPPED_KINDS = Set.of("timings", "inventory");
 
   private static final int FAILURES_SHOWN_PER_FILE = 20;
 
@@ -81,13 +91,11 @@ public final class ConformanceRunner {
       print(report, out);
     }
     ConformanceSummary summary = new ConformanceSummary(reports);
-    if (summary.deviations() > 0) {
-      out.println(summary.deviations() + " documented deviations (each listed above with its reason)");
-    }
-    if (summary.notImplemented() > 0) {
-      out.println(summary.notImplemented() + " not yet implemented (listed above; not counted as passed)");
-    }
     out.println(summary.passed() + " passed, " + summary.failed() + " failed");
+    summary.byKind().forEach((kind, counts) -> out.println(kind + ": " + counts));
+    for (String problem : summary.problems()) {
+      out.println("conformance fails: " + problem);
+    }
     return summary;
   }
 
@@ -105,14 +113,17 @@ public final class ConformanceRunner {
       return new FileReport(file, "", FileReport.Disposition.BROKEN, "cannot read: " + e.getMessage(), List.of());
     }
     String kind = root.path("kind").asText("");
+    if (SKIPPED_KINDS.contains(kind)) {
+      return new FileReport(file, kind, FileReport.Disposition.SKIPPED, "holds no cases to replay", List.of());
+    }
     if (!CONFORMANCE_KINDS.contains(kind)) {
-      return new FileReport(file, kind, FileReport.Disposition.SKIPPED,
-          kind.isEmpty() ? "no 'kind' field" : "not a conformance kind", List.of());
+      return new FileReport(file, kind, FileReport.Disposition.UNKNOWN_KIND,
+          kind.isEmpty() ? "it has no 'kind' field" : "its kind '" + kind + "' is unknown", List.of());
     }
     KindReplayer replayer = replayers.get(kind);
     if (replayer == null) {
-      return new FileReport(file, kind, FileReport.Disposition.NOT_IMPLEMENTED,
-          "not yet implemented: no replayer for kind '" + kind + "'", List.of());
+      return new FileReport(file, kind, FileReport.Disposition.NOT_REPLAYED,
+          "no replayer for kind '" + kind + "'", List.of());
     }
     CaseReporter reporter = new CaseReporter();
     try {
@@ -148,25 +159,26 @@ public final class ConformanceRunner {
   private static void print(FileReport r, PrintStream out) {
     String name = r.file().getFileName().toString();
     switch (r.disposition()) {
-      case SKIPPED -> out.printf("%s: skipped (%s%s)%n", name, r.note(), r.kind().isEmpty() ? "" : ": " + r.kind());
-      case NOT_IMPLEMENTED -> out.printf("%s: %s: %s%n", name, r.kind(), r.note());
+      case SKIPPED -> out.printf("%s: skipped (%s: %s)%n", name, r.kind(), r.note());
+      case UNKNOWN_KIND -> out.printf("%s: skipped, %s (the run fails)%n", name, r.note());
+      case NOT_REPLAYED -> out.printf("%s: %s: not replayed (%s)%n", name, r.kind(), r.note());
       default -> {
-        out.printf("%s: %s: %d passed, %d failed, %d deviations%s%n", name, r.kind(),
-            r.count(CaseOutcome.Status.PASSED), r.count(CaseOutcome.Status.FAILED),
-            r.count(CaseOutcome.Status.DEVIATION),
-            r.count(CaseOutcome.Status.NOT_IMPLEMENTED) > 0
-                ? ", " + r.count(CaseOutcome.Status.NOT_IMPLEMENTED) + " not yet implemented" : "");
+        KindCounts counts = KindCounts.of(r);
+        out.printf("%s: %s: %d passed, %d failed, %d deviations, %d not replayed, %d no reference%n", name,
+            r.kind(), counts.passed(), r.count(CaseOutcome.Status.FAILED), counts.deviations(),
+            counts.notReplayed(), counts.noReference());
         if (r.disposition() == FileReport.Disposition.BROKEN) {
-          out.printf("  BROKEN     %s%n", r.note());
+          out.printf("  BROKEN        %s%n", r.note());
         }
         int shown = 0;
         for (CaseOutcome o : r.outcomes()) {
           switch (o.status()) {
-            case DEVIATION -> out.printf("  deviation  %s: %s%n", o.caseId(), o.detail());
-            case NOT_IMPLEMENTED -> out.printf("  not yet    %s: %s%n", o.caseId(), o.detail());
+            case DEVIATION -> out.printf("  deviation     %s: %s%n", o.caseId(), o.detail());
+            case NOT_REPLAYED -> out.printf("  not replayed  %s: %s%n", o.caseId(), o.detail());
+            case NO_REFERENCE -> out.printf("  no reference  %s: %s%n", o.caseId(), o.detail());
             case FAILED -> {
               if (shown++ < FAILURES_SHOWN_PER_FILE) {
-                out.printf("  FAILED     %s: %s%n", o.caseId(), o.detail());
+                out.printf("  FAILED        %s: %s%n", o.caseId(), o.detail());
               }
             }
             default -> { }

@@ -18,10 +18,12 @@ public record FileReport(Path file, String kind, Disposition disposition, String
   public enum Disposition {
     /** Its kind has a replayer and every case was replayed. */
     REPLAYED,
-    /** Its kind is a conformance kind quant4j cannot replay yet; never counted as passed. */
-    NOT_IMPLEMENTED,
-    /** Not a conformance kind (e.g. timings or inventory): nothing to replay. */
+    /** Its kind holds reference behaviour quant4j has no replayer for: one "not replayed", never passed. */
+    NOT_REPLAYED,
+    /** A kind the runner knows holds no cases to replay (timings, inventory). */
     SKIPPED,
+    /** No {@code kind}, or one the runner does not know: the run fails. */
+    UNKNOWN_KIND,
     /** The file could not be read, or its replayer broke: counted as one failure. */
     BROKEN
   }

@@ -93,7 +93,8 @@ public final class GoldenTensors {
   }
 
   /**
-   * Checks that an array has the golden tensor's shape and exactly its values, bit for bit.
+   * Checks that an array has the golden tensor's shape, its data type and exactly its values, bit for
+   * bit.
    *
    * @param what names the compared value in the failure message
    * @param actual the computed array
@@ -103,6 +104,10 @@ public final class GoldenTensors {
   public static void assertBitsEqual(String what, INDArray actual, JsonNode expected) {
     assertShape(what, actual, expected);
     DataType type = dataType(expected);
+    if (actual.dataType() != type) {
+      throw new AssertionError(what + ": expected data type " + expected.path("dtype").asText() + " got "
+          + actual.dataType());
+    }
     int n = (int) count(expected);
     StringBuilder diffs = new StringBuilder();
     int mismatches = 0;
@@ -178,6 +183,31 @@ public final class GoldenTensors {
     }
   }
 
+  /**
+   * Whether two arrays have the same shape, data type and values bit for bit (any NaN equals any NaN,
+   * as in {@link #assertBitsEqual}); unlike {@code INDArray.equals}, which allows a difference of 1e-5.
+   *
+   * @param a one array
+   * @param b the other
+   * @return true when they are the same bit for bit
+   */
+  static boolean sameBits(INDArray a, INDArray b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    if (!java.util.Arrays.equals(a.shape(), b.shape()) || a.dataType() != b.dataType()) {
+      return false;
+    }
+    double[] x = a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    double[] y = b.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    for (int i = 0; i < x.length; i++) {
+      if (!sameDouble(x[i], y[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static void assertShape(String what, INDArray actual, JsonNode expected) {
     long[] want = shape(expected);
     if (!java.util.Arrays.equals(want, actual.shape())) {
@@ -186,10 +216,16 @@ public final class GoldenTensors {
     }
   }
 
+  /**
+   * Bit equality, except that any NaN equals any NaN: the sign and payload of a NaN produced by an
+   * invalid operation depend on the hardware (x86 gives the negative quiet NaN, the reference's
+   * fp16 casts give another), not on the semantics; -0.0 and +0.0 still differ.
+   */
   private static boolean sameFloat(float a, float b) {
     return Float.floatToIntBits(a) == Float.floatToIntBits(b);
   }
 
+  /** Bit equality with every NaN equal, as {@link #sameFloat}. */
   private static boolean sameDouble(double a, double b) {
     return Double.doubleToLongBits(a) == Double.doubleToLongBits(b);
   }

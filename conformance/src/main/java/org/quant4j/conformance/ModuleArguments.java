@@ -24,7 +24,7 @@ import org.quant4j.tensor.QuantDescriptor;
  * </ul>
  *
  * <p>The torch module's own arguments (sizes, stride, padding mode, ...) are not quant4j's to check:
- * {@link TorchModuleOps} maps them onto ND4J ops, and refuses what it has no mapping for.
+ * {@link ModuleLayer} maps them onto a DL4J layer, or reports the case as not replayed.
  */
 final class ModuleArguments {
 

@@ -1,36 +1,66 @@
 package org.quant4j.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.quant4j.dl4j.QuantConfig;
+import org.quant4j.dl4j.QuantModules;
+import org.quant4j.dl4j.QuantRole;
+import org.quant4j.dl4j.QuantSpec;
+import org.quant4j.dl4j.Quantizers;
 import org.quant4j.nn.TensorQuantizer;
 import org.quant4j.tensor.QuantDescriptor;
 
 /**
- * Replays {@code modules} files: each torch quant module case is rebuilt from the file (the module's
- * call text, its quantizers' {@code str()}, the explicit amax, weights and inputs). The input and
- * weight quantizers must reproduce the file's quantized tensors bit for bit, and the float module
- * computation, run with ND4J's ops on those tensors ({@link TorchModuleOps}), must match the file's
- * float64 recomputation within float32 tolerance. LSTM cases (the reference's Python-level LSTM,
- * which quantizes {@code cat(x_t, h)} at every step and {@code cat(W_ih, W_hh)} per row) are run step
- * by step and compared on their outputs and final states.
+ * Replays {@code modules} files through quant4j's own DL4J layers. Each forward case's module becomes
+ * the DL4J layer of the layer map that computes the same function ({@link ModuleLayer}), built under
+ * {@link QuantModules#initialize(QuantConfig)} with the quantizers the case's constructor call asks for
+ * (its {@code quant_desc_input} / {@code quant_desc_weight}, else the class defaults: 8-bit per-tensor
+ * input, 8-bit weight per output channel). The golden weights are loaded in DL4J's layout, the
+ * quantizers' amax is set from the case (the explicit amax, else the amax the reference used, as a
+ * calibrated module would hold it), and the layer's own forward pass runs. Checked, for each case:
+ *
+ * <ul>
+ *   <li>the layer's input quantizer gives the file's {@code quant_input} and its weight quantizer,
+ *       applied to the layer's own weight, the file's {@code quant_weight}, bit for bit;
+ *   <li>the output has the golden output's shape and data type;
+ *   <li>max pooling (no arithmetic) gives the golden output bit for bit; every other layer's output
+ *       lies within the bound below of the file's {@code expected_f64}.
+ * </ul>
+ *
+ * <p><b>The bound.</b> DL4J sums in its own order (and oneDNN in blocks), so its float32 result differs
+ * from torch's. Each output element is a sum of {@code n} terms (products of a quantized input and a
+ * quantized weight, the bias, or the window's inputs of an average pool; {@code n} is the fan-in plus
+ * one). Whatever the order, a float32 sum of {@code n} such terms differs from the exact sum by at most
+ * {@code γ_n · Σ|terms|}, with {@code γ_n = n·u / (1 − n·u)} and {@code u = 2^-24} (the standard
+ * error bound of recursive and blocked summation; one rounding per product, one per addition, one for a
+ * pooling division). {@code Σ|terms|} is obtained by running the same DL4J layer, without quantizers,
+ * on {@code |quantized input|} with {@code |quantized weight|} and {@code |bias|}; that float32 pass
+ * itself is within a factor {@code 1 + γ_n} of the exact sum, so the bound used is
+ * {@code γ_n (1 + γ_n) · m + n · 2^-53 · m}, where {@code m} is the magnitude pass's output and the last
+ * term covers {@code expected_f64}'s own float64 rounding. docs/conformance.md gives the same derivation.
+ *
+ * <p>A case whose module has no DL4J layer (see {@link ModuleLayer}), or whose descriptor DL4J's layer
+ * map cannot express, is reported as not replayed, never as passed. So is QuantLSTM: DL4J's LSTM
+ * quantizes its input sequence and its two weight matrices once, while the reference's QuantLSTM
+ * quantizes {@code cat(x_t, h_{t-1})} afresh at every step. QuantLSTMCell (one step from a zero
+ * state) does map, onto a one-step DL4J LSTM ({@link LstmCellReplay}, which derives its own bound).
+ * Constructor calls the reference refuses must be refused by quant4j's counterparts
+ * ({@link ModuleArguments}), with the reference's key phrase in the message ({@link ReferenceErrors}).
  */
 public final class ModulesReplayer implements KindReplayer {
 
-  private static final double ATOL = 1e-5;
-  private static final double RTOL = 1e-4;
-  /** A word the reference's error message quotes: it must appear in quant4j's message too. */
+  private static final double U = 0x1p-24;
   private static final Pattern QUOTED = Pattern.compile("['\"](\\w+)['\"]");
-  private static final Pattern QUANTIZER = Pattern.compile(
-      "\\((_input_quantizer|_weight_quantizer)\\): TensorQuantizer\\((unsigned )?(\\d+)bit fake "
-          + "(?:axis=(\\d+)|per-tensor)");
 
   @Override
   public String kind() {
@@ -41,198 +71,230 @@ public final class ModulesReplayer implements KindReplayer {
   public void replay(JsonNode file, CaseReporter out) {
     for (JsonNode c : file.path("cases")) {
       String id = c.path("id").asText();
-      out.check(id, () -> {
-        if (c.has("error")) {
-          replayError(c);
-        } else {
-          replayCase(c);
-        }
-      });
+      if (c.has("error")) {
+        out.check(id, () -> replayError(c));
+      } else {
+        replayForward(id, c, out);
+      }
     }
   }
 
   /**
    * A constructor call the reference refuses: quant4j's equivalents ({@link ModuleArguments} for the
-   * quantization arguments, {@link TorchModuleOps#paddingMode} for the torch ones) must refuse it too,
-   * with an {@link IllegalArgumentException} (Python's TypeError and ValueError both map to it).
+   * quantization arguments, {@link #paddingMode} for a transposed convolution's padding) must refuse it
+   * too, with an {@link IllegalArgumentException} (Python's TypeError and ValueError both map to it)
+   * whose message carries the reference's key phrase and every word the reference's message quotes.
    */
   private static void replayError(JsonNode c) {
     ModuleCall call = ModuleCall.parse(c.path("module").asText());
-    String expected = c.path("error").path("type").asText() + ": " + c.path("error").path("message").asText();
+    JsonNode error = c.path("error");
     try {
       ModuleArguments.check(call);
-      TorchModuleOps.paddingMode(call.className(), call.text("padding_mode", "zeros"));
+      paddingMode(call.className(), call.text("padding_mode", "zeros"));
     } catch (IllegalArgumentException refused) {
-      Matcher quoted = QUOTED.matcher(c.path("error").path("message").asText());
+      ReferenceErrors.assertSameError(error, refused);
+      Matcher quoted = QUOTED.matcher(error.path("message").asText());
       while (quoted.find()) {
         if (!String.valueOf(refused.getMessage()).contains(quoted.group(1))) {
           throw new AssertionError("quant4j refused " + call + " but its message does not name \""
-              + quoted.group(1) + "\" as the reference's does (" + expected + "): " + refused.getMessage());
+              + quoted.group(1) + "\" as the reference's does: " + refused.getMessage());
         }
       }
       return;
     }
-    throw new AssertionError("quant4j accepted " + call + ", which the reference refuses with " + expected);
-  }
-
-  private static void replayCase(JsonNode c) {
-    ModuleCall call = ModuleCall.parse(c.path("module").asText());
-    ModuleArguments.check(call);
-    String cls = call.className();
-    JsonNode expected = c.path("expected");
-    if (cls.startsWith("QuantLSTM")) {
-      replayLstm(c, call, expected);
-      return;
-    }
-    INDArray x = GoldenTensors.decode(c.path("inputs").path("x"));
-    INDArray xq = quantizer(c, "_input_quantizer", c.path("input_amax_set")).apply(x);
-    GoldenTensors.assertBitsEqual("quant_input", xq, expected.path("quant_input"));
-    INDArray wq = null;
-    INDArray w = c.path("params").has("weight") ? GoldenTensors.decode(c.path("params").path("weight")) : null;
-    if (expected.has("quant_weight")) {
-      wq = quantizer(c, "_weight_quantizer", c.path("weight_amax_set")).apply(w);
-      GoldenTensors.assertBitsEqual("quant_weight", wq, expected.path("quant_weight"));
-    }
-    INDArray b = c.path("params").has("bias") ? GoldenTensors.decode(c.path("params").path("bias")) : null;
-    INDArray y = forward(cls, call, xq, wq == null ? w : wq, b);
-    GoldenTensors.assertClose("output", y, expected.path("expected_f64"), ATOL, RTOL);
-  }
-
-  private static INDArray forward(String cls, ModuleCall call, INDArray x, INDArray w, INDArray b) {
-    int rank = x.rank() - 2;
-    if (cls.equals("QuantLinear")) {
-      return TorchModuleOps.linear(x, w, b);
-    }
-    boolean circular = TorchModuleOps.paddingMode(cls, call.text("padding_mode", "zeros"));
-    if (cls.startsWith("QuantConvTranspose")) {
-      return TorchModuleOps.convTranspose(x, w, b, call.ints(-1, "stride", rank, 1),
-          call.ints(-1, "padding", rank, 0), call.ints(-1, "output_padding", rank, 0),
-          call.ints(-1, "dilation", rank, 1), call.ints(-1, "groups", 1, 1)[0]);
-    }
-    if (cls.startsWith("QuantConv")) {
-      return TorchModuleOps.conv(x, w, b, call.ints(3, "stride", rank, 1), call.ints(4, "padding", rank, 0),
-          call.ints(5, "dilation", rank, 1), call.ints(6, "groups", 1, 1)[0], circular);
-    }
-    if (cls.startsWith("QuantMaxPool")) {
-      int[] k = call.ints(0, "kernel_size", rank, 1);
-      return TorchModuleOps.maxPool(x, k, call.keywords().containsKey("stride") || call.positional().size() > 1
-              ? call.ints(1, "stride", rank, 1) : k, call.ints(2, "padding", rank, 0),
-          call.ints(3, "dilation", rank, 1), call.flag("ceil_mode", false));
-    }
-    if (cls.startsWith("QuantAvgPool")) {
-      int[] k = call.ints(0, "kernel_size", rank, 1);
-      String div = call.text("divisor_override", "None");
-      return TorchModuleOps.avgPool(x, k, call.keywords().containsKey("stride") || call.positional().size() > 1
-              ? call.ints(1, "stride", rank, 1) : k, call.ints(2, "padding", rank, 0),
-          call.flag("ceil_mode", false), call.flag("count_include_pad", true),
-          div.equals("None") ? null : Integer.valueOf(div));
-    }
-    if (cls.startsWith("QuantAdaptiveAvgPool")) {
-      return TorchModuleOps.adaptiveAvgPool(x, call.ints(0, "output_size", rank, 1));
-    }
-    if (cls.startsWith("QuantInstanceNorm")) {
-      return TorchModuleOps.instanceNorm(x, call.flag("affine", false) ? w : null, b, 1e-5);
-    }
-    throw new IllegalArgumentException("no DL4J/ND4J mapping for module " + cls);
-  }
-
-  /** The quantizer of a role as the case's {@code str_before} describes it, with its explicit amax. */
-  private static TensorQuantizer quantizer(JsonNode c, String role, JsonNode amaxSet) {
-    Matcher m = QUANTIZER.matcher(c.path("str_before").asText());
-    while (m.find()) {
-      if (m.group(1).equals(role)) {
-        QuantDescriptor.Builder d = QuantDescriptor.builder().numBits(Integer.parseInt(m.group(3)))
-            .unsigned(m.group(2) != null);
-        if (m.group(4) != null) {
-          d.axis(Integer.parseInt(m.group(4)));
-        }
-        TensorQuantizer q = new TensorQuantizer(d.build());
-        if (amaxSet != null && !amaxSet.isMissingNode()) {
-          q.setAmax(GoldenTensors.decode(amaxSet));
-        }
-        return q;
-      }
-    }
-    throw new IllegalArgumentException("str_before names no " + role);
-  }
-
-  // ------------------------------------------------------------------ LSTM
-
-  private static void replayLstm(JsonNode c, ModuleCall call, JsonNode expected) {
-    JsonNode p = c.path("params");
-    INDArray x = GoldenTensors.decode(c.path("inputs").path("x"));
-    if (call.className().equals("QuantLSTMCell")) {
-      long hidden = Long.parseLong(call.positional().get(1));
-      INDArray h0 = Nd4j.zeros(DataType.FLOAT, x.size(0), hidden);
-      INDArray[] hc = cell(x, h0, h0.dup(), GoldenTensors.decode(p.path("weight_ih")),
-          GoldenTensors.decode(p.path("weight_hh")), GoldenTensors.decode(p.path("bias_ih")),
-          GoldenTensors.decode(p.path("bias_hh")), new TensorQuantizer(QuantDescriptor.QUANT_DESC_8BIT_PER_TENSOR),
-          new TensorQuantizer(QuantDescriptor.builder().axis(0).build()));
-      GoldenTensors.assertClose("h", hc[0], expected.path("output"), ATOL, RTOL);
-      GoldenTensors.assertClose("c", hc[1], expected.path("extra").get(0), ATOL, RTOL);
-      return;
-    }
-    int layers = call.ints(-1, "num_layers", 1, 1)[0];
-    boolean bidirectional = call.flag("bidirectional", false);
-    long hidden = Long.parseLong(call.positional().get(1));
-    INDArray input = x;
-    List<INDArray> hn = new ArrayList<>();
-    List<INDArray> cn = new ArrayList<>();
-    for (int l = 0; l < layers; l++) {
-      List<INDArray> directions = new ArrayList<>();
-      for (String suffix : bidirectional ? new String[] {"", "_reverse"} : new String[] {""}) {
-        String k = "_l" + l + suffix;
-        INDArray[] r = sequence(input, hidden, suffix.isEmpty() ? false : true,
-            GoldenTensors.decode(p.path("weight_ih" + k)), GoldenTensors.decode(p.path("weight_hh" + k)),
-            GoldenTensors.decode(p.path("bias_ih" + k)), GoldenTensors.decode(p.path("bias_hh" + k)));
-        directions.add(r[0]);
-        hn.add(r[1]);
-        cn.add(r[2]);
-      }
-      input = directions.size() == 1 ? directions.get(0) : Nd4j.concat(2, directions.toArray(new INDArray[0]));
-    }
-    GoldenTensors.assertClose("output", input, expected.path("output"), ATOL, RTOL);
-    JsonNode states = expected.path("extra").get(0);
-    GoldenTensors.assertClose("h_n", Nd4j.stack(0, hn.toArray(new INDArray[0])), states.get(0), ATOL, RTOL);
-    GoldenTensors.assertClose("c_n", Nd4j.stack(0, cn.toArray(new INDArray[0])), states.get(1), ATOL, RTOL);
-  }
-
-  /** One direction over a [seq, batch, in] input: returns output [seq, batch, hidden], h_n, c_n. */
-  private static INDArray[] sequence(INDArray x, long hidden, boolean reverse, INDArray wih, INDArray whh,
-      INDArray bih, INDArray bhh) {
-    TensorQuantizer in = new TensorQuantizer(QuantDescriptor.QUANT_DESC_8BIT_PER_TENSOR);
-    TensorQuantizer weight = new TensorQuantizer(QuantDescriptor.builder().axis(0).build());
-    long steps = x.size(0);
-    INDArray h = Nd4j.zeros(DataType.FLOAT, x.size(1), hidden);
-    INDArray cState = h.dup();
-    INDArray out = Nd4j.create(DataType.FLOAT, steps, x.size(1), hidden);
-    for (long i = 0; i < steps; i++) {
-      long t = reverse ? steps - 1 - i : i;
-      INDArray xt = x.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all()).dup();
-      INDArray[] hc = cell(xt, h, cState, wih, whh, bih, bhh, in, weight);
-      h = hc[0];
-      cState = hc[1];
-      out.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all()).assign(h);
-    }
-    return new INDArray[] {out, h, cState};
+    throw new AssertionError("quant4j accepted " + call + ", which the reference refuses with "
+        + error.path("type").asText() + ": " + error.path("message").asText());
   }
 
   /**
-   * The reference's quantized LSTM cell: gates {@code = q_in(cat(x, h)) @ q_w(cat(W_ih, W_hh))^T +
-   * b_ih + b_hh} in torch's i, f, g, o order; {@code c' = σ(f)c + σ(i)tanh(g)}, {@code h' = σ(o)tanh(c')}.
+   * The padding-mode check of the reference's transposed convolutions: only {@code "zeros"}.
+   *
+   * @param className the module class
+   * @param mode the {@code padding_mode} argument
+   * @throws IllegalArgumentException for a transposed convolution with another mode
    */
-  private static INDArray[] cell(INDArray x, INDArray h, INDArray c, INDArray wih, INDArray whh, INDArray bih,
-      INDArray bhh, TensorQuantizer in, TensorQuantizer weight) {
-    INDArray xh = in.apply(Nd4j.concat(1, x, h));
-    INDArray w = weight.apply(Nd4j.concat(1, wih, whh));
-    INDArray gates = xh.mmul(w.transpose()).addiRowVector(bih).addiRowVector(bhh);
-    long n = h.size(1);
-    INDArray i = Transforms.sigmoid(gates.get(NDArrayIndex.all(), NDArrayIndex.interval(0, n)), true);
-    INDArray f = Transforms.sigmoid(gates.get(NDArrayIndex.all(), NDArrayIndex.interval(n, 2 * n)), true);
-    INDArray g = Transforms.tanh(gates.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * n, 3 * n)), true);
-    INDArray o = Transforms.sigmoid(gates.get(NDArrayIndex.all(), NDArrayIndex.interval(3 * n, 4 * n)), true);
-    INDArray c2 = f.mul(c).addi(i.mul(g));
-    INDArray h2 = o.mul(Transforms.tanh(c2, true));
-    return new INDArray[] {h2, c2};
+  static void paddingMode(String className, String mode) {
+    if (className.startsWith("QuantConvTranspose") && !mode.equals("zeros")) {
+      throw new IllegalArgumentException("padding_mode of " + className + " must be \"zeros\" (Only \"zeros\""
+          + " padding mode is supported for a transposed convolution), got \"" + mode + "\"");
+    }
+  }
+
+  private static void replayForward(String id, JsonNode c, CaseReporter out) {
+    ModuleCall call;
+    Map<String, TensorQuantizer> declared;
+    try {
+      call = ModuleCall.parse(c.path("module").asText());
+      declared = ModuleArguments.check(call);
+    } catch (RuntimeException e) {
+      out.fail(id, e.getClass().getSimpleName() + ": " + e.getMessage());
+      return;
+    }
+    if (call.className().equals("QuantLSTM")) {
+      out.notReplayed(id, "DL4J's LSTM quantizes the input sequence and W, RW once; the reference's QuantLSTM"
+          + " quantizes cat(x_t, h) afresh at every step");
+      return;
+    }
+    QuantDescriptor input = declared.containsKey("quant_desc_input")
+        ? declared.get("quant_desc_input").descriptor() : QuantDescriptor.QUANT_DESC_8BIT_PER_TENSOR;
+    QuantDescriptor weight = declared.containsKey("quant_desc_weight")
+        ? declared.get("quant_desc_weight").descriptor() : null;
+    int outAxis = call.className().startsWith("QuantConvTranspose") ? 1 : 0;
+    boolean perChannel = weight == null || !weight.isPerTensor();
+    if (weight != null && perChannel && !Arrays.equals(weight.axis(), new int[] {outAxis})) {
+      out.notReplayed(id, "the weight descriptor's axis " + weight.axisRepr() + " is not the output channel ("
+          + outAxis + "), the only per-channel axis the DL4J layer map has");
+      return;
+    }
+    for (QuantDescriptor d : weight == null ? List.of(input) : List.of(input, weight)) {
+      if (d.learnAmax() || d.amax() != null || d.isE4M3()) {
+        out.notReplayed(id, "descriptor " + d + ": a learned, fixed or FP8 amax is not replayed through a DL4J"
+            + " layer");
+        return;
+      }
+    }
+    QuantConfig config = QuantConfig.builder().input(spec(input, null))
+        .weight(weight == null ? QuantSpec.EMPTY : spec(weight, perChannel)).build();
+    if (call.className().equals("QuantLSTMCell")) {
+      out.check(id, () -> LstmCellReplay.replay(c, config));
+      return;
+    }
+    INDArray x = GoldenTensors.decode(c.path("inputs").path("x"));
+    ModuleLayer.Mapping mapping = ModuleLayer.of(call, c.path("params"), x.shape(), perChannel);
+    if (mapping.layer() == null) {
+      out.notReplayed(id, mapping.notReplayed());
+      return;
+    }
+    out.check(id, () -> runLayer(c, mapping.layer(), config, x));
+  }
+
+  private static QuantSpec spec(QuantDescriptor d, Boolean perChannel) {
+    return new QuantSpec(d.numBits(), d.unsigned(), d.narrowRange(), null, perChannel, null, null, null, null);
+  }
+
+  private static void runLayer(JsonNode c, ModuleLayer m, QuantConfig config, INDArray x) {
+    JsonNode expected = c.path("expected");
+    MultiLayerNetwork net = network(m, config);
+    m.params().forEach((key, value) -> net.getLayer(0).setParam(key, value));
+    Map<String, TensorQuantizer> quantizers = Quantizers.of(net);
+    TensorQuantizer in = require(quantizers, QuantRole.INPUT.quantizerName("layer0"));
+    in.setAmax(GoldenTensors.decode(amax(c, "input")));
+    INDArray layerInput = m.layerInput(x);
+    GoldenTensors.assertBitsEqual("quant_input", ModuleLayer.torchShaped(in.apply(layerInput), x.shape()),
+        expected.path("quant_input"));
+    INDArray quantWeight = null;
+    if (m.torchWeightShape() != null) {
+      TensorQuantizer w = require(quantizers, QuantRole.WEIGHT.quantizerName("layer0"));
+      INDArray dl4jWeight = net.getLayer(0).getParam("W");
+      w.setAmax(amaxInLayout(GoldenTensors.decode(amax(c, "weight")), dl4jWeight, m));
+      quantWeight = w.apply(dl4jWeight);
+      GoldenTensors.assertBitsEqual("quant_weight", m.torchWeight(quantWeight), expected.path("quant_weight"));
+    }
+    long[] torchShape = GoldenTensors.shape(expected.path("output"));
+    INDArray y = ModuleLayer.torchShaped(net.output(layerInput, false), torchShape);
+    assertSameType(y, expected.path("output"));
+    if (m.exact()) {
+      GoldenTensors.assertBitsEqual("output", y, expected.path("output"));
+      return;
+    }
+    INDArray magnitude = magnitude(m, quantWeight, Transforms.abs(in.apply(layerInput), true), torchShape);
+    assertWithinBound(y, expected.path("expected_f64"), magnitude, m.fanIn());
+  }
+
+  private static MultiLayerNetwork network(ModuleLayer m, QuantConfig config) {
+    QuantModules.initialize(config);
+    try {
+      return plainNetwork(m);
+    } finally {
+      QuantModules.deactivate();
+    }
+  }
+
+  private static MultiLayerNetwork plainNetwork(ModuleLayer m) {
+    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(0)
+        .dataType(DataType.FLOAT).list().layer(m.layer().clone()).build());
+    net.init();
+    return net;
+  }
+
+  /**
+   * {@code Σ|terms|} per output element: the same layer, without quantizers, on the absolute
+   * quantized input, weight and bias.
+   */
+  private static INDArray magnitude(ModuleLayer m, INDArray quantWeight, INDArray absInput, long[] torchShape) {
+    MultiLayerNetwork plain = plainNetwork(m);
+    m.params().forEach((key, value) -> plain.getLayer(0).setParam(key, Transforms.abs(value, true)));
+    if (quantWeight != null) {
+      plain.getLayer(0).setParam("W", Transforms.abs(quantWeight, true));
+    }
+    return ModuleLayer.torchShaped(plain.output(absInput, false), torchShape);
+  }
+
+  private static void assertWithinBound(INDArray y, JsonNode expectedF64, INDArray magnitude, long fanIn) {
+    double[] want = GoldenTensors.decode(expectedF64).castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    float[] got = y.dup('c').data().asFloat();
+    float[] mag = magnitude.dup('c').data().asFloat();
+    double n = fanIn;
+    double gamma = n * U / (1 - n * U);
+    int bad = 0;
+    StringBuilder first = new StringBuilder();
+    double worst = 0;
+    for (int i = 0; i < want.length; i++) {
+      double bound = gamma * (1 + gamma) * mag[i] + n * 0x1p-53 * mag[i];
+      double err = Math.abs(got[i] - want[i]);
+      worst = Math.max(worst, bound == 0 ? (err == 0 ? 0 : Double.POSITIVE_INFINITY) : err / bound);
+      if (!(err <= bound) && bad++ < 3) {
+        first.append(String.format(" [%d] expected %s got %s (|err| %.3g > bound %.3g);", i, want[i], got[i], err,
+            bound));
+      }
+    }
+    if (bad > 0) {
+      throw new AssertionError("output: " + bad + " of " + want.length + " elements outside γ_" + fanIn
+          + "·Σ|terms| of expected_f64:" + first);
+    }
+  }
+
+  private static void assertSameType(INDArray y, JsonNode expected) {
+    String want = expected.path("dtype").asText();
+    String got = switch (y.dataType()) {
+      case FLOAT -> "float32";
+      case DOUBLE -> "float64";
+      case HALF -> "float16";
+      case BFLOAT16 -> "bfloat16";
+      default -> y.dataType().toString().toLowerCase(java.util.Locale.ROOT);
+    };
+    if (!want.equals(got)) {
+      throw new AssertionError("output dtype: expected " + want + " but the DL4J layer gave " + got);
+    }
+  }
+
+  private static TensorQuantizer require(Map<String, TensorQuantizer> quantizers, String name) {
+    TensorQuantizer q = quantizers.get(name);
+    if (q == null) {
+      throw new AssertionError("the DL4J layer has no quantizer " + name + "; it has " + quantizers.keySet());
+    }
+    return q;
+  }
+
+  /** The explicit amax of a role if the case sets one, else the amax the reference used. */
+  private static JsonNode amax(JsonNode c, String role) {
+    JsonNode set = c.path(role + "_amax_set");
+    return set.isMissingNode() || set.isNull() ? c.path("expected").path(role + "_amax_used") : set;
+  }
+
+  /**
+   * A torch weight amax ({@code [out, 1, ...]}, {@code [1, out, 1, ...]} or a scalar) in the shape of
+   * the DL4J weight's per-channel amax: the weight's shape with every non-channel axis 1.
+   */
+  private static INDArray amaxInLayout(INDArray torchAmax, INDArray dl4jWeight, ModuleLayer m) {
+    if (!m.weightPerChannel()) {
+      return torchAmax.reshape();
+    }
+    long[] shape = new long[dl4jWeight.rank()];
+    Arrays.fill(shape, 1);
+    for (int a : m.weightChannelAxes()) {
+      shape[a] = dl4jWeight.size(a);
+    }
+    return torchAmax.dup('c').reshape(shape);
   }
 }

@@ -56,7 +56,8 @@ public final class OnnxExportReplayer implements KindReplayer {
       String id = "exports[" + i + "] opset " + opset + (export.has("variant") ? " (" + export.get("variant").asText() + ")" : "");
       JsonNode amax = export.has("quantizer_amax") ? export.get("quantizer_amax") : file.get("quantizer_amax");
       if (export.has("error")) {
-        out.check(id + " is refused", () -> expectRefusal(() -> exportNet(file, amax, opset)));
+        out.check(id + " is refused",
+            () -> expectRefusal(export.get("error"), () -> exportNet(file, amax, opset)));
         continue;
       }
       out.check(id + " graph", () -> GoldenOnnxGraph.assertMatches(exportNet(file, amax, opset), export.get("graph")));
@@ -73,7 +74,7 @@ public final class OnnxExportReplayer implements KindReplayer {
     for (JsonNode single : file.get("single_quantizer_exports")) {
       String id = "single " + single.get("id").asText();
       if (single.has("error")) {
-        out.check(id + " is refused", () -> expectRefusal(() -> exportSingle(single)));
+        out.check(id + " is refused", () -> expectRefusal(single.get("error"), () -> exportSingle(single)));
         continue;
       }
       out.check(id + " graph", () -> GoldenOnnxGraph.assertMatches(exportSingle(single), single.get("graph")));
@@ -86,10 +87,11 @@ public final class OnnxExportReplayer implements KindReplayer {
     }
   }
 
-  private static void expectRefusal(CaseReporter.CaseCheck export) throws Exception {
+  private static void expectRefusal(JsonNode error, CaseReporter.CaseCheck export) throws Exception {
     try {
       export.run();
-    } catch (IllegalArgumentException expected) {
+    } catch (IllegalArgumentException refused) {
+      ReferenceErrors.assertSameError(error, refused);
       return;
     }
     throw new AssertionError("the reference refuses this export, quant4j exported it");

@@ -42,6 +42,7 @@ final class ReduceAmaxGolden {
         }
       } catch (IllegalArgumentException e) {
         if (GoldenTensors.isError(expected)) {
+          ReferenceErrors.assertSameError(expected.get("error"), e);
           return;
         }
         throw e;

@@ -35,7 +35,7 @@ public final class TensorQuantReplayer implements KindReplayer {
       switch (function) {
         case "fake_tensor_quant", "legacy_fake_tensor_quant", "tensor_quant" -> replayQuant(id, function, c, out);
         case "fake_affine_tensor_quant" -> out.check(id, () -> replayAffine(c));
-        default -> out.notImplemented(id, "unknown function '" + function + "'");
+        default -> out.notReplayed(id, "unknown function '" + function + "'");
       }
     }
   }
@@ -111,6 +111,7 @@ public final class TensorQuantReplayer implements KindReplayer {
     try {
       call.run();
     } catch (IllegalArgumentException e) {
+      ReferenceErrors.assertSameError(error, e);
       return;
     }
     throw new AssertionError("expected IllegalArgumentException for the reference's "

@@ -162,7 +162,7 @@ class MaxCalibratorTest {
     cal.collect(base.transpose()); // a Fortran-order view of a double array, shape [3, 2]
     assertArrayEquals(new float[] {5, 7}, cal.computeAmax().data().asFloat());
     assertArrayEquals(new long[] {1, 2}, cal.computeAmax().shape());
-    assertEquals(copy, base);
+    assertSameBits(copy, base);
   }
 
   @Test
@@ -181,7 +181,22 @@ class MaxCalibratorTest {
     for (MaxCalibrator p : parts) {
       merged.merge(p);
     }
-    assertEquals(all.computeAmax(), merged.computeAmax());
+    assertSameBits(all.computeAmax(), merged.computeAmax());
     assertThrows(IllegalArgumentException.class, () -> merged.merge(new MaxCalibrator(4, new int[] {0}, false)));
+  }
+
+  /**
+   * Whether two arrays are the same exactly: shape, data type and every value's bits (any NaN equals any
+   * NaN). {@code INDArray.equals} would let values differ by 1e-5.
+   */
+  private static boolean sameBits(INDArray a, INDArray b) {
+    return a.dataType() == b.dataType() && java.util.Arrays.equals(a.shape(), b.shape())
+        && java.util.Arrays.equals(a.castTo(DataType.DOUBLE).dup('c').data().asDouble(),
+            b.castTo(DataType.DOUBLE).dup('c').data().asDouble());
+  }
+
+  /** Fails unless {@link #sameBits} holds, showing both arrays. */
+  private static void assertSameBits(INDArray expected, INDArray actual) {
+    assertTrue(sameBits(expected, actual), () -> "expected " + expected + " but was " + actual);
   }
 }

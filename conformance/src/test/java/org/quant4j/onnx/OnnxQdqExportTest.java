@@ -246,6 +246,7 @@ class OnnxQdqExportTest {
 
   @Test
   void dynamicBatchRunsAtAnotherBatchSizeWithTheGivenNames() throws Exception {
+    Nd4j.getRandom().setSeed(38);
     MultiLayerNetwork net = convNet();
     ExportOptions options = ExportOptions.builder().dynamicBatch(true).inputName("pixels").outputNames("probs").build();
     byte[] model = OnnxExport.toBytes(net, Map.of(), new long[] {1, 2, 8, 8}, options);

@@ -74,6 +74,7 @@ class OnnxQuantizedNetworkTest {
 
   /** Max-calibrates on random batches, then exports and compares; returns the max |DL4J - ORT|. */
   static double calibrateExportAndCompare(String label, Model net, long[] shape, String outputLayer) throws Exception {
+    Nd4j.getRandom().setSeed(39);
     Map<String, QdqParams> quantizers = maxCalibrate(net, shape);
     assertEquals(Quantizers.of(net).size(), quantizers.size());
     INDArray x = Nd4j.randn(DataType.FLOAT, shape);

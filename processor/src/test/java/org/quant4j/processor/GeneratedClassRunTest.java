@@ -1,9 +1,9 @@
 package org.quant4j.processor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static com.google.testing.compile.Compiler.javac;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,8 +71,8 @@ class GeneratedClassRunTest {
     INDArray out = (INDArray) quantDense.getMethod("forward", INDArray.class).invoke(layer, X);
 
     INDArray expected = byHand(8, 8);
-    assertEquals(expected, out);
-    assertNotEquals(X.mmul(W.transpose()).addiRowVector(B), out);
+    assertSameBits(expected, out);
+    assertFalse(sameBits(X.mmul(W.transpose()).addiRowVector(B), out));
   }
 
   @Test
@@ -88,7 +88,7 @@ class GeneratedClassRunTest {
             QuantDescriptor.builder().numBits(3).axis(0).build());
     INDArray out = (INDArray) quantDense.getMethod("forward", INDArray.class).invoke(layer, X);
 
-    assertEquals(byHand(4, 3), out);
+    assertSameBits(byHand(4, 3), out);
   }
 
   @Test
@@ -97,8 +97,8 @@ class GeneratedClassRunTest {
     Object layer = quantDense.getConstructor(INDArray.class, INDArray.class).newInstance(w, B);
     INDArray weight = (INDArray) quantDense.getMethod("weight").invoke(layer);
 
-    assertEquals(fakeQuant(W, perRowAmax(W), 8), weight);
-    assertEquals(W, w);
+    assertSameBits(fakeQuant(W, perRowAmax(W), 8), weight);
+    assertSameBits(W, w);
   }
 
   @Test
@@ -207,5 +207,20 @@ class GeneratedClassRunTest {
       }
       return defineClass(name, bytes, 0, bytes.length);
     }
+  }
+
+  /**
+   * Whether two arrays are the same exactly: shape, data type and every value's bits (any NaN equals any
+   * NaN). {@code INDArray.equals} would let values differ by 1e-5.
+   */
+  private static boolean sameBits(INDArray a, INDArray b) {
+    return a.dataType() == b.dataType() && java.util.Arrays.equals(a.shape(), b.shape())
+        && java.util.Arrays.equals(a.castTo(DataType.DOUBLE).dup('c').data().asDouble(),
+            b.castTo(DataType.DOUBLE).dup('c').data().asDouble());
+  }
+
+  /** Fails unless {@link #sameBits} holds, showing both arrays. */
+  private static void assertSameBits(INDArray expected, INDArray actual) {
+    assertTrue(sameBits(expected, actual), () -> "expected " + expected + " but was " + actual);
   }
 }

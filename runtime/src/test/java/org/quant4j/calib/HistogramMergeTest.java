@@ -99,7 +99,7 @@ class HistogramMergeTest {
     HistogramCalibrator all = oneThatSawAll(parts, 0, 1, 2, 3);
     HistogramCalibrator merged = mergeOfFour(parts);
     assertArrayEquals(counts(all), counts(merged));
-    assertEquals(all.edges(), merged.edges());
+    assertSameBits(all.edges(), merged.edges());
     for (AmaxMethod m : new AmaxMethod[] {AmaxMethod.PERCENTILE, AmaxMethod.MSE, AmaxMethod.ENTROPY}) {
       assertEquals(amax(all, m, 99.9), amax(merged, m, 99.9), m.toString());
     }
@@ -113,7 +113,7 @@ class HistogramMergeTest {
     HistogramCalibrator merged = mergeOfFour(parts);
     // Same grid: same width from the same first max, grown by the same rule to the same max.
     assertEquals(all.numBins(), merged.numBins());
-    assertEquals(all.edges(), merged.edges());
+    assertSameBits(all.edges(), merged.edges());
     float[] a = counts(all);
     float[] b = counts(merged);
     assertEquals(8.0 * N, all.histogram().sumNumber().doubleValue());
@@ -138,7 +138,7 @@ class HistogramMergeTest {
     // that saw part 3 first.
     HistogramCalibrator all = oneThatSawAll(parts, 3, 0, 1, 2);
     HistogramCalibrator merged = mergeOfFour(parts);
-    assertEquals(all.edges(), merged.edges());
+    assertSameBits(all.edges(), merged.edges());
     assertEquals(8.0 * N, merged.histogram().sumNumber().doubleValue());
     // Finer bins spread over coarser ones in proportion: a few percent of the counts shift by one bin.
     assertTrue(l1(counts(all), counts(merged)) <= 0.05 * 8 * N);
@@ -182,8 +182,8 @@ class HistogramMergeTest {
     a.merge(empty);
     assertEquals(3f, a.histogram().sumNumber().floatValue());
     empty.merge(a);
-    assertEquals(a.histogram(), empty.histogram());
-    assertEquals(a.edges(), empty.edges());
+    assertSameBits(a.histogram(), empty.histogram());
+    assertSameBits(a.edges(), empty.edges());
     assertFalse(HistogramCalibrator.builder().numBins(8).build().hasData());
   }
 
@@ -194,5 +194,20 @@ class HistogramMergeTest {
     assertThrows(IllegalArgumentException.class, () -> a.merge(HistogramCalibrator.builder().torchHist(false).build()));
     assertThrows(IllegalArgumentException.class, () -> a.merge(HistogramCalibrator.builder().numBits(4).build()));
     assertThrows(IllegalArgumentException.class, () -> a.merge(new MaxCalibrator(8, new int[0], false)));
+  }
+
+  /**
+   * Whether two arrays are the same exactly: shape, data type and every value's bits (any NaN equals any
+   * NaN). {@code INDArray.equals} would let values differ by 1e-5.
+   */
+  private static boolean sameBits(INDArray a, INDArray b) {
+    return a.dataType() == b.dataType() && java.util.Arrays.equals(a.shape(), b.shape())
+        && java.util.Arrays.equals(a.castTo(DataType.DOUBLE).dup('c').data().asDouble(),
+            b.castTo(DataType.DOUBLE).dup('c').data().asDouble());
+  }
+
+  /** Fails unless {@link #sameBits} holds, showing both arrays. */
+  private static void assertSameBits(INDArray expected, INDArray actual) {
+    assertTrue(sameBits(expected, actual), () -> "expected " + expected + " but was " + actual);
   }
 }

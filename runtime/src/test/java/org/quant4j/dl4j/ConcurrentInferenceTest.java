@@ -1,6 +1,6 @@
 package org.quant4j.dl4j;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.quant4j.calib.AmaxMethod;
 
@@ -40,18 +41,35 @@ class ConcurrentInferenceTest {
       for (int round = 0; round < 2; round++) {
         Future<List<INDArray>> fa = pool.submit(() -> run(a, inputs));
         Future<List<INDArray>> fb = pool.submit(() -> run(b, inputs));
-        assertEquals(sequentialA, fa.get());
-        assertEquals(sequentialB, fb.get());
+        assertTrue(sameBits(sequentialA, fa.get()), "network a, concurrent vs sequential");
+        assertTrue(sameBits(sequentialB, fb.get()), "network b, concurrent vs sequential");
       }
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(sequentialA, sequentialB);
+    assertTrue(sameBits(sequentialA, sequentialB), "a and b hold the same state");
   }
 
   private static List<INDArray> run(MultiLayerNetwork net, List<INDArray> inputs) {
     List<INDArray> out = new ArrayList<>();
     inputs.forEach(x -> out.add(net.output(x)));
     return out;
+  }
+
+  /** Whether two lists of arrays are the same element by element: shape, data type and every bit. */
+  private static boolean sameBits(List<INDArray> a, List<INDArray> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      INDArray x = a.get(i);
+      INDArray y = b.get(i);
+      if (x.dataType() != y.dataType() || !java.util.Arrays.equals(x.shape(), y.shape())
+          || !java.util.Arrays.equals(x.castTo(DataType.DOUBLE).dup('c').data().asDouble(),
+              y.castTo(DataType.DOUBLE).dup('c').data().asDouble())) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -2,6 +2,7 @@ package org.quant4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,7 +32,7 @@ class TensorQuantizerE4M3Test {
     INDArray x = Nd4j.randn(DataType.FLOAT, 4, 50);
     TensorQuantizer q = new TensorQuantizer(FP8);
     INDArray dynamic = TensorQuant.reduceAmax(x, null, true);
-    assertEquals(TensorQuant.fakeTensorQuantE4M3(x, dynamic), q.apply(x));
+    assertSameBits(TensorQuant.fakeTensorQuantE4M3(x, dynamic), q.apply(x));
     q.disableQuant();
     q.enableCalib();
     q.apply(x.mul(0.5));
@@ -42,7 +43,7 @@ class TensorQuantizerE4M3Test {
     assertEquals(dynamic.getFloat(0) * 0.5f, amax.getFloat(0), 1e-6f);
     INDArray out = Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
     assertSame(out, q.applyInto(x, out));
-    assertEquals(TensorQuant.fakeTensorQuantE4M3(x, amax), out);
+    assertSameBits(TensorQuant.fakeTensorQuantE4M3(x, amax), out);
   }
 
   @Test
@@ -50,6 +51,21 @@ class TensorQuantizerE4M3Test {
     TensorQuantizer q = new TensorQuantizer(FP8);
     q.setAmax(1f);
     INDArray x = Nd4j.create(new float[] {-2f, -1f, 0.3f, 1.5f});
-    assertEquals(Nd4j.create(new float[] {0f, 1f, 1f, 0f}), q.backward(Nd4j.onesLike(x), x));
+    assertSameBits(Nd4j.create(new float[] {0f, 1f, 1f, 0f}), q.backward(Nd4j.onesLike(x), x));
+  }
+
+  /**
+   * Whether two arrays are the same exactly: shape, data type and every value's bits (any NaN equals any
+   * NaN). {@code INDArray.equals} would let values differ by 1e-5.
+   */
+  private static boolean sameBits(INDArray a, INDArray b) {
+    return a.dataType() == b.dataType() && java.util.Arrays.equals(a.shape(), b.shape())
+        && java.util.Arrays.equals(a.castTo(DataType.DOUBLE).dup('c').data().asDouble(),
+            b.castTo(DataType.DOUBLE).dup('c').data().asDouble());
+  }
+
+  /** Fails unless {@link #sameBits} holds, showing both arrays. */
+  private static void assertSameBits(INDArray expected, INDArray actual) {
+    assertTrue(sameBits(expected, actual), () -> "expected " + expected + " but was " + actual);
   }
 }

@@ -1,7 +1,8 @@
 package org.quant4j.examples.custom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,8 +23,8 @@ class QuantizedCustomLayersTest {
     INDArray xq = fakeQuant(x, TensorQuant.reduceAmax(x, null, true));
     INDArray wq = fakeQuant(plain.weight(), TensorQuant.reduceAmax(plain.weight(), new int[] {1}, true));
 
-    assertEquals(xq.mmul(wq.transpose()).addiRowVector(plain.bias()), quant.forward(x));
-    assertNotEquals(plain.forward(x), quant.forward(x));
+    assertSameBits(xq.mmul(wq.transpose()).addiRowVector(plain.bias()), quant.forward(x));
+    assertFalse(sameBits(plain.forward(x), quant.forward(x)));
     assertEquals(
         List.of("_input_quantizer", "_weight_quantizer"), List.copyOf(quant.quantizers().keySet()));
   }
@@ -35,7 +36,7 @@ class QuantizedCustomLayersTest {
 
     INDArray expected = new MaxPool2d(2).forward(fakeQuant(x, TensorQuant.reduceAmax(x, null, true)));
 
-    assertEquals(expected, quant.forward(x));
+    assertSameBits(expected, quant.forward(x));
     assertEquals(List.of("_input_quantizer"), List.copyOf(quant.quantizers().keySet()));
   }
 
@@ -45,11 +46,26 @@ class QuantizedCustomLayersTest {
 
     INDArray pooled = new MaxPool2d(2).forward(x);
 
-    assertEquals(Nd4j.createFromArray(new float[] {5, 7, 13, 15}).reshape(1, 1, 2, 2), pooled);
+    assertSameBits(Nd4j.createFromArray(new float[] {5, 7, 13, 15}).reshape(1, 1, 2, 2), pooled);
   }
 
   /** 8-bit signed full range, as a default TensorQuantizer (descriptor narrow_range false). */
   private static INDArray fakeQuant(INDArray x, INDArray amax) {
     return TensorQuant.fakeTensorQuant(x, amax, 8, false, false);
+  }
+
+  /**
+   * Whether two arrays are the same exactly: shape, data type and every value's bits (any NaN equals any
+   * NaN). {@code INDArray.equals} would let values differ by 1e-5.
+   */
+  private static boolean sameBits(INDArray a, INDArray b) {
+    return a.dataType() == b.dataType() && java.util.Arrays.equals(a.shape(), b.shape())
+        && java.util.Arrays.equals(a.castTo(DataType.DOUBLE).dup('c').data().asDouble(),
+            b.castTo(DataType.DOUBLE).dup('c').data().asDouble());
+  }
+
+  /** Fails unless {@link #sameBits} holds, showing both arrays. */
+  private static void assertSameBits(INDArray expected, INDArray actual) {
+    assertTrue(sameBits(expected, actual), () -> "expected " + expected + " but was " + actual);
   }
 }
