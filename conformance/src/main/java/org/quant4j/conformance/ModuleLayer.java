@@ -55,8 +55,11 @@ record ModuleLayer(Layout layout, Layer layer, Map<String, INDArray> params, lon
   enum Layout {
     /** DenseLayer: weight transposed, leading input dimensions folded into the batch. */
     DENSE(1),
-    /** Convolution1DLayer: the weight buffer read as [k, nIn, nOut]. */
-    CONVOLUTION_1D(0),
+    /**
+     * Convolution1DLayer: the weight buffer read as [k, nIn, nOut]; its quantizer sees it as [k·nIn, nOut] and
+     * quantizes along axis 1 (see {@link #quantizerView}).
+     */
+    CONVOLUTION_1D(1),
     /** ConvolutionLayer, Convolution3D, Deconvolution2D: the weight as it is. */
     AS_IS(0),
     /** Deconvolution2D: the weight as it is, output channels on axis 1. */
@@ -103,6 +106,28 @@ record ModuleLayer(Layout layout, Layer layer, Map<String, INDArray> params, lon
    */
   static INDArray torchShaped(INDArray y, long[] torchShape) {
     return java.util.Arrays.equals(y.shape(), torchShape) ? y : y.dup('c').reshape(torchShape);
+  }
+
+  /**
+   * The DL4J weight as the layer's weight quantizer sees it: a Convolution1D weight {@code [nOut, nIn, k, 1]},
+   * whose buffer the layer reads as {@code [k, nIn, nOut]}, as {@code [k·nIn, nOut]}; any other weight as it is.
+   *
+   * @param w the DL4J weight parameter
+   * @return the view the quantizer works on
+   */
+  INDArray quantizerView(INDArray w) {
+    return layout == Layout.CONVOLUTION_1D ? w.reshape(w.ordering(), w.length() / w.size(0), w.size(0)) : w;
+  }
+
+  /**
+   * A quantized {@link #quantizerView} back in the DL4J weight's shape.
+   *
+   * @param seen the quantized view
+   * @param w the DL4J weight parameter
+   * @return the values in {@code w}'s shape
+   */
+  INDArray fromQuantizerView(INDArray seen, INDArray w) {
+    return seen.reshape(w.ordering(), w.shape());
   }
 
   /**

@@ -186,8 +186,9 @@ public final class ModulesReplayer implements KindReplayer {
     if (m.torchWeightShape() != null) {
       TensorQuantizer w = require(quantizers, QuantRole.WEIGHT.quantizerName("layer0"));
       INDArray dl4jWeight = net.getLayer(0).getParam("W");
-      w.setAmax(amaxInLayout(GoldenTensors.decode(amax(c, "weight")), dl4jWeight, m));
-      quantWeight = w.apply(dl4jWeight);
+      INDArray seen = m.quantizerView(dl4jWeight);
+      w.setAmax(amaxInLayout(GoldenTensors.decode(amax(c, "weight")), seen, m));
+      quantWeight = m.fromQuantizerView(w.apply(seen), dl4jWeight);
       GoldenTensors.assertBitsEqual("quant_weight", m.torchWeight(quantWeight), expected.path("quant_weight"));
     }
     long[] torchShape = GoldenTensors.shape(expected.path("output"));

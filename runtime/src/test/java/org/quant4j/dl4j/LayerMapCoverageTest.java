@@ -97,9 +97,11 @@ class LayerMapCoverageTest {
         new Row("OutputLayer", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(3)
             .activation(Activation.IDENTITY).build(),
             InputType.feedForward(6), new long[] {4, 6}, null, axes("W", new int[] {1})),
+        // NCW: the layer computes with its [nOut, nIn, k, 1] buffer reshaped to [k, nIn, nOut], so the output
+        // channel of element f is f mod nOut: the last axis of the buffer seen as [k * nIn, nOut] (NCW_CHANNELS)
         new Row("Convolution1DLayer", new Convolution1DLayer.Builder().kernelSize(3).nOut(3)
             .activation(Activation.IDENTITY).build(),
-            InputType.recurrent(2, 7), new long[] {2, 2, 7}, mseRnn(), axes("W", new int[] {0})),
+            InputType.recurrent(2, 7), new long[] {2, 2, 7}, mseRnn(), axes("W", NCW_CHANNELS)),
         new Row("ConvolutionLayer", new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.IDENTITY).build(),
             InputType.convolutional(6, 6, 2), new long[] {2, 2, 6, 6}, mseCnn(), axes("W", new int[] {0})),
         new Row("Convolution3DLayer", new Convolution3D.Builder().kernelSize(2, 2, 2).nOut(3)
@@ -154,7 +156,15 @@ class LayerMapCoverageTest {
     return Transforms.maxAbs(x) * 0.6f;
   }
 
+  /** Marks a Convolution1D weight in NCW, whose output channel is its flat index modulo nOut. */
+  private static final int[] NCW_CHANNELS = {};
+
   private static INDArray fakeQuantPerChannel(INDArray w, int[] channelAxes) {
+    if (channelAxes == NCW_CHANNELS) {
+      long nOut = w.size(0);
+      INDArray seen = w.dup('c').reshape('c', w.length() / nOut, nOut);
+      return fakeQuantPerChannel(seen, new int[] {1}).reshape('c', w.shape());
+    }
     int[] reduce = IntStream.range(0, w.rank()).filter(d -> IntStream.of(channelAxes).noneMatch(a -> a == d))
         .toArray();
     INDArray amax = TensorQuant.reduceAmax(w, reduce, true);

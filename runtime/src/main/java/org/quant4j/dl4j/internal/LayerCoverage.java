@@ -29,7 +29,8 @@ public final class LayerCoverage {
    * The shape of the parameter each of a layer's weight quantizers quantizes.
    *
    * @param layer a DL4J layer implementation instance
-   * @return by quantizer identity, the current shape of its DL4J parameter; empty when the layer has no quantizers
+   * @return by quantizer identity, the shape in which it sees its DL4J parameter ({@link WeightView}); empty when
+   *     the layer has no quantizers
    */
   public static Map<TensorQuantizer, long[]> weightShapes(Layer layer) {
     Map<TensorQuantizer, long[]> shapes = new IdentityHashMap<>();
@@ -38,7 +39,7 @@ public final class LayerCoverage {
       for (LayerQuantizers.WeightSlot slot : quantizers.weights) {
         INDArray param = layer.getParam(slot.param.paramKey());
         if (param != null) {
-          shapes.put(slot.quantizer, param.shape());
+          shapes.put(slot.quantizer, slot.view.toQuantizer(param).shape());
         }
       }
     }

@@ -62,9 +62,10 @@ public final class LayerHooks {
       String prefix = name != null ? name : "layer";
       TensorQuantizer input = ActiveConfig.newQuantizer(config, QuantRole.INPUT.quantizerName(prefix), QuantRole.INPUT, new int[0]);
       List<LayerQuantizers.WeightSlot> slots = new ArrayList<>();
+      WeightView view = WeightView.of(mapping, (Layer) layer);
       for (LayerMapping.WeightParam p : mapping.weights()) {
-        slots.add(new LayerQuantizers.WeightSlot(p,
-            ActiveConfig.newQuantizer(config, p.role().quantizerName(prefix), p.role(), p.channelAxes())));
+        slots.add(new LayerQuantizers.WeightSlot(p, view,
+            ActiveConfig.newQuantizer(config, p.role().quantizerName(prefix), p.role(), view.channelAxes(p))));
       }
       LAYERS.put(layer, new LayerQuantizers(name, mapping, input, slots));
     } catch (Throwable t) {
@@ -122,7 +123,8 @@ public final class LayerHooks {
       if (slot.generation == s.generation && (value == slot.source || value == slot.quantized)) {
         return slot.quantized;
       }
-      INDArray q = QuantizedArrays.apply(slot.quantizer, value, slot.buffer);
+      INDArray q = slot.view.toStored(
+          QuantizedArrays.apply(slot.quantizer, slot.view.toQuantizer(value), slot.buffer), value);
       slot.generation = s.generation;
       slot.source = value;
       slot.quantized = q;
@@ -210,7 +212,7 @@ public final class LayerHooks {
         for (LayerQuantizers.WeightSlot slot : s.weights) {
           INDArray gw = g.getGradientFor(slot.param.paramKey());
           if (gw != null && sameShape(gw, slot.source)) {
-            QuantizedArrays.maskGradient(slot.quantizer, gw, slot.source);
+            QuantizedArrays.maskGradient(slot.quantizer, gw, slot.source, slot.view);
           }
         }
       }

@@ -24,14 +24,16 @@ public final class LayerQuantizers {
   /** One weight parameter's quantizer and its per-pass cache. */
   static final class WeightSlot {
     final LayerMapping.WeightParam param;
+    final WeightView view;
     final TensorQuantizer quantizer;
     final QuantizedArrays.Buffer buffer = new QuantizedArrays.Buffer();
     long generation = -1;
     INDArray source;
     INDArray quantized;
 
-    WeightSlot(LayerMapping.WeightParam param, TensorQuantizer quantizer) {
+    WeightSlot(LayerMapping.WeightParam param, WeightView view, TensorQuantizer quantizer) {
       this.param = param;
+      this.view = view;
       this.quantizer = quantizer;
     }
   }

@@ -148,6 +148,19 @@ final class QuantizedArrays {
    * @param x the float value that was quantized
    */
   static void maskGradient(TensorQuantizer q, INDArray grad, INDArray x) {
+    maskGradient(q, grad, x, WeightView.AS_STORED);
+  }
+
+  /**
+   * As {@link #maskGradient(TensorQuantizer, INDArray, INDArray)} for a weight the quantizer sees through a
+   * {@link WeightView}: the mask is computed in the quantizer's shape and written back into {@code grad}.
+   *
+   * @param q the weight's quantizer
+   * @param grad the weight gradient, masked in place
+   * @param x the float weight of the forward pass
+   * @param view how the quantizer sees the weight
+   */
+  static void maskGradient(TensorQuantizer q, INDArray grad, INDArray x, WeightView view) {
     if (grad == null || x == null || !q.isEnabled() || !(q.isQuantEnabled() || q.isClipEnabled())) {
       return;
     }
@@ -157,8 +170,10 @@ final class QuantizedArrays {
       return;
     }
     try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-      INDArray masked = learned ? q.backward(grad, x) : TensorQuant.fakeTensorQuantBackward(grad, x, amax);
-      grad.assign(masked);
+      INDArray g = view.toQuantizer(grad);
+      INDArray w = view.toQuantizer(x);
+      INDArray masked = learned ? q.backward(g, w) : TensorQuant.fakeTensorQuantBackward(g, w, amax);
+      grad.assign(view.toStored(masked, grad));
     }
   }
 }
