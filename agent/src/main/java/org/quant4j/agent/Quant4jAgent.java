@@ -1,12 +1,8 @@
 package org.quant4j.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.any;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.UnaryOperator;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 import org.quant4j.dl4j.QuantConfig;
@@ -14,6 +10,8 @@ import org.quant4j.dl4j.QuantModules;
 import org.quant4j.dl4j.QuantSpec;
 import org.quant4j.dl4j.QuantStateFile;
 import org.quant4j.dl4j.SiblingStateFile;
+import org.quant4j.dl4j.internal.QuantInstrumentations;
+import org.quant4j.tensor.internal.HostKernels;
 
 /**
  * The {@code -javaagent} (premain) and dynamic-attach (agentmain) entry points. Both parse the arguments, read the
@@ -65,6 +63,8 @@ public final class Quant4jAgent {
       return;
     }
     AgentLog.verbose(options.verbose());
+    // the same line quant4j logs at INFO, on stderr whatever the application's logging does
+    HostKernels.scalarNotice().ifPresent(line -> AgentLog.warn(line.replaceFirst("^quant4j: ", "")));
     QuantConfig config;
     QuantStateFile state;
     try {
@@ -80,19 +80,17 @@ public final class Quant4jAgent {
       AgentSession session = new AgentSession(options, state, stopOnError);
       NetworkHooks.connect(session);
       siblingFiles(options);
-      Dl4jVisibility visible = new Dl4jVisibility(Quant4jAgent.class.getClassLoader());
-      UnaryOperator<AgentBuilder> customize = builder -> {
-        // Describe types from their class files, never by reflection: reflecting on a loaded class (retransformed
-        // after a dynamic attach) loads the types its methods name, inside the transformer, where Byte Buddy's
-        // circularity guard lets them load unwoven (MultiLayerNetwork.toComputationGraph() loads ComputationGraph).
-        AgentBuilder b = builder.with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY).ignore(any(), not(visible));
-        return options.verbose() ? b.with(AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly()) : b;
-      };
-      customize.apply(newBuilder())
-          .type(NetworkInstrumentation.types())
+      // Only class loaders that can see the agent's hooks get woven classes (the one builder, types described from
+      // their class files, as in-process).
+      AgentBuilder builder = QuantInstrumentations.agentBuilder(
+          new Dl4jVisibility(Quant4jAgent.class.getClassLoader()));
+      if (options.verbose()) {
+        builder = builder.with(AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly());
+      }
+      QuantModules.install(instrumentation, config, builder, AgentLog::warn);
+      builder.type(NetworkInstrumentation.types())
           .transform(NetworkInstrumentation.transformer())
           .installOn(instrumentation);
-      QuantModules.install(instrumentation, config, customize, AgentLog::warn);
       if (options.mode() == AgentMode.CALIBRATE) {
         Runtime.getRuntime().addShutdownHook(new Thread(new ExitCalibration(session), "quant4j-agent-calibration"));
         AgentLog.warn("calibrating: the amax is written to " + options.amax() + " when the JVM exits (normally, "
@@ -143,21 +141,6 @@ public final class Quant4jAgent {
     if (System.getProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY) == null) {
       System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
     }
-  }
-
-  private static AgentBuilder newBuilder() {
-    return new AgentBuilder.Default()
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-        .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-        .with(new AgentBuilder.Listener.Adapter() {
-          @Override
-          public void onError(String typeName, ClassLoader loader, net.bytebuddy.utility.JavaModule module,
-              boolean loaded, Throwable throwable) {
-            AgentLog.warn(typeName + " left as it was: it could not be transformed: " + AgentLog.describe(throwable));
-          }
-        });
   }
 
   private static QuantConfig config(AgentOptions options) throws IOException {

@@ -1,8 +1,9 @@
 package org.quant4j.dl4j;
 
+import static net.bytebuddy.matcher.ElementMatchers.any;
+
 import java.lang.instrument.Instrumentation;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import org.quant4j.dl4j.internal.QuantInstrumentations;
@@ -47,7 +48,7 @@ public final class QuantModules {
       throw new IllegalArgumentException("config must not be null");
     }
     if (!installed) {
-      install(ByteBuddyAgent.install(), config, UnaryOperator.identity(), null);
+      install(ByteBuddyAgent.install(), config, QuantInstrumentations.agentBuilder(any()), null);
     } else {
       ActiveConfig.activate(config);
     }
@@ -59,20 +60,21 @@ public final class QuantModules {
    *
    * @param instrumentation the JVM's instrumentation
    * @param config the configuration
-   * @param customize changes to the agent builder (see {@link QuantInstrumentations#install})
+   * @param builder the agent builder ({@code QuantInstrumentations.agentBuilder}, the one factory for both
+   *     installers), with any listener the caller adds
    * @param leaveInFloat null to fail the user's call with a {@link QuantizationException} when a layer
    *     cannot be quantized; otherwise that layer is left in float and this receives one line saying so
    *     (the agent, whose application cannot catch anything, prints it on stderr)
    */
   public static synchronized void install(Instrumentation instrumentation, QuantConfig config,
-      UnaryOperator<AgentBuilder> customize, Consumer<String> leaveInFloat) {
+      AgentBuilder builder, Consumer<String> leaveInFloat) {
     if (config == null) {
       throw new IllegalArgumentException("config must not be null");
     }
     HookFailures.reportTo(leaveInFloat);
     ActiveConfig.activate(config);
     if (!installed) {
-      QuantInstrumentations.install(instrumentation, customize);
+      QuantInstrumentations.install(instrumentation, builder);
       installed = true;
     }
   }

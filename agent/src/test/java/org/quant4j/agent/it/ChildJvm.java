@@ -45,12 +45,22 @@ final class ChildJvm {
     }
 
     /**
-     * The stderr lines the agent printed.
+     * The stderr lines the agent printed, without its one line about the scalar kernels (see
+     * {@link #scalarKernelLines}), so that the same expectations hold with and without the Vector API module.
      *
      * @return lines starting with {@code quant4j-agent:}
      */
     List<String> agentLines() {
-      return stderr.lines().filter(l -> l.startsWith("quant4j-agent: ")).toList();
+      return stderr.lines().filter(l -> l.startsWith("quant4j-agent: ") && !l.startsWith(SCALAR_NOTICE)).toList();
+    }
+
+    /**
+     * The agent's lines saying it runs the scalar kernels: one on a JVM without the Vector API module.
+     *
+     * @return those lines
+     */
+    List<String> scalarKernelLines() {
+      return stderr.lines().filter(l -> l.startsWith(SCALAR_NOTICE)).toList();
     }
 
     /**
@@ -66,6 +76,21 @@ final class ChildJvm {
     public String toString() {
       return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
     }
+  }
+
+  /** The agent's line on a JVM without the Vector API module. */
+  static final String SCALAR_NOTICE = "quant4j-agent: Vector API not available, using the scalar kernels; "
+      + "add --add-modules=jdk.incubator.vector for speed";
+
+  /**
+   * Whether the child JVMs run without {@code --add-modules=jdk.incubator.vector}, as a plain {@code java} does: the
+   * build runs every IT once with the module and once without (system property
+   * {@code quant4j.it.withoutVectorModule}).
+   *
+   * @return true in the run without the module
+   */
+  static boolean withoutVectorModule() {
+    return Boolean.getBoolean("quant4j.it.withoutVectorModule");
   }
 
   private ChildJvm() {}
@@ -128,10 +153,29 @@ final class ChildJvm {
    */
   static Result run(Path dir, String agentArguments, String classPath, List<String> jvmOptions, String mainClass,
       String... args) throws IOException, InterruptedException {
+    return run(dir, agentArguments, classPath, !withoutVectorModule(), jvmOptions, mainClass, args);
+  }
+
+  /**
+   * Runs a child JVM with or without the Vector API module, whatever this run of the ITs does by default.
+   *
+   * @param dir the working directory
+   * @param agentArguments the agent's arguments, {@code ""} for none, or null for no agent
+   * @param classPath the class path
+   * @param vectorModule whether to add {@code --add-modules=jdk.incubator.vector}
+   * @param jvmOptions more JVM options
+   * @param mainClass the main class
+   * @param args its arguments
+   * @return what it did
+   */
+  static Result run(Path dir, String agentArguments, String classPath, boolean vectorModule, List<String> jvmOptions,
+      String mainClass, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(System.getProperty("quant4j.it.java",
         Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.add("--add-modules=jdk.incubator.vector");
+    if (vectorModule) {
+      command.add("--add-modules=jdk.incubator.vector");
+    }
     command.add("-Xmx1g");
     if (agentArguments != null) {
       command.add("-javaagent:" + agentJar() + (agentArguments.isEmpty() ? "" : "=" + agentArguments));

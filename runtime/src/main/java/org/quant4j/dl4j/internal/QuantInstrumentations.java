@@ -4,13 +4,13 @@ import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
-import java.util.function.UnaryOperator;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
@@ -58,16 +58,13 @@ public final class QuantInstrumentations {
    * A class that cannot be transformed is reported on one line and stays as DL4J wrote it.
    *
    * @param instrumentation the JVM's instrumentation (from premain/agentmain or self-attach)
-   * @param customize changes to the agent builder before the types are registered (for example a
-   *     listener or an ignore matcher), or {@link UnaryOperator#identity()}
+   * @param builder the agent builder, from {@link #agentBuilder(ElementMatcher)} (a listener may be added)
    * @return the installed transformer, which can be reset
    */
-  public static ResettableClassFileTransformer install(
-      Instrumentation instrumentation, UnaryOperator<AgentBuilder> customize) {
-    if (instrumentation == null) {
-      throw new IllegalArgumentException("instrumentation must not be null");
+  public static ResettableClassFileTransformer install(Instrumentation instrumentation, AgentBuilder builder) {
+    if (instrumentation == null || builder == null) {
+      throw new IllegalArgumentException("instrumentation and builder must not be null");
     }
-    AgentBuilder builder = customize.apply(agentBuilder());
     AgentBuilder.Identified.Extendable extendable = null;
     for (QuantInstrumentation i : all()) {
       extendable = (extendable == null ? builder : extendable).type(i.types()).transform(i.transformer());
@@ -81,9 +78,11 @@ public final class QuantInstrumentations {
    * retransformation without class-format changes, types described from their class files, a name-only
    * ignore matcher, and each type that cannot be transformed reported on one line.
    *
+   * @param wovenLoaders the class loaders whose classes may be woven (the agent passes those that can see its
+   *     hooks; in-process every loader can)
    * @return a new builder
    */
-  public static AgentBuilder agentBuilder() {
+  public static AgentBuilder agentBuilder(ElementMatcher<? super ClassLoader> wovenLoaders) {
     return new AgentBuilder.Default()
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -97,6 +96,7 @@ public final class QuantInstrumentations {
         // proxy (jdk.proxyN.$ProxyK) or other generated class has none: retransforming would log each one.
         .ignore(NEVER_WOVEN, any())
         .or(any(), isBootstrapClassLoader())
+        .or(any(), not(wovenLoaders))
         .with(new ErrorLogger());
   }
 

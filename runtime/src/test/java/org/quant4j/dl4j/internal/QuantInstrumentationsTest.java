@@ -1,5 +1,6 @@
 package org.quant4j.dl4j.internal;
 
+import static net.bytebuddy.matcher.ElementMatchers.any;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ class QuantInstrumentationsTest {
     List<String> errors = new CopyOnWriteArrayList<>();
     Instrumentation instrumentation = ByteBuddyAgent.install();
     ResettableClassFileTransformer transformer = QuantInstrumentations.install(instrumentation,
-        builder -> builder.with(new AgentBuilder.Listener.Adapter() {
+        QuantInstrumentations.agentBuilder(any()).with(new AgentBuilder.Listener.Adapter() {
           @Override
           public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
               Throwable throwable) {
