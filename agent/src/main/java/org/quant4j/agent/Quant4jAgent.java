@@ -153,7 +153,7 @@ public final class Quant4jAgent {
     if (options.calib() == null) {
       return config;
     }
-    QuantSpec calib = new QuantSpec(null, null, null, options.calib(), null, null, null, null, null);
+    QuantSpec calib = QuantSpec.builder().calibMethod(options.calib()).build();
     return config.toBuilder().input(config.input().overlay(calib)).build();
   }
 }

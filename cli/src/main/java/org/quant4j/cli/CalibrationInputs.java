@@ -149,8 +149,8 @@ final class CalibrationInputs {
     }
     String inputCalib = c.method() == AmaxMethod.MAX ? "max" : "histogram";
     return QuantConfig.builder()
-        .input(new QuantSpec(8, null, null, inputCalib, null, null, null, null, null))
-        .weight(new QuantSpec(8, null, null, "max", true, null, null, null, null))
+        .input(QuantSpec.builder().numBits(8).calibMethod(inputCalib).build())
+        .weight(QuantSpec.builder().numBits(8).calibMethod("max").perChannel(true).build())
         .build();
   }
 

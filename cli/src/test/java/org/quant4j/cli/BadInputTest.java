@@ -494,7 +494,7 @@ class BadInputTest {
   /** The network with max-calibrated quantizers: inputs per tensor, weights per output channel. */
   private static MultiLayerNetwork quantizedNetwork() {
     QuantModules.initialize(QuantConfig.builder()
-        .input(new QuantSpec(8, null, null, "max", null, null, null, null, null)).build());
+        .input(QuantSpec.builder().numBits(8).calibMethod("max").build()).build());
     try {
       MultiLayerNetwork net = network();
       Calibration.collectStats(net, new ListDataSetIterator<>(batches(2), 1), 2);

@@ -169,7 +169,8 @@ public final class ModulesReplayer implements KindReplayer {
   }
 
   private static QuantSpec spec(QuantDescriptor d, Boolean perChannel) {
-    return new QuantSpec(d.numBits(), d.unsigned(), d.narrowRange(), null, perChannel, null, null, null, null);
+    QuantSpec.Builder b = QuantSpec.builder().numBits(d.numBits()).unsigned(d.unsigned()).narrowRange(d.narrowRange());
+    return (perChannel == null ? b : b.perChannel(perChannel)).build();
   }
 
   private static void runLayer(JsonNode c, ModuleLayer m, QuantConfig config, INDArray x) {

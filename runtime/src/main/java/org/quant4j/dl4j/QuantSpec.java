@@ -16,6 +16,8 @@ import org.quant4j.tensor.QuantFormat;
  * for FP8 E4M3 ({@link QuantFormat#E4M3}), as the reference's {@code num_bits=(4, 3)}; an E4M3 weight
  * is per tensor unless {@code per_channel: true} is set, which the descriptor then rejects.
  *
+ * <p>In code, build one with {@link #builder()}: {@code QuantSpec.builder().numBits(4).perChannel(true).build()}.
+ *
  * @param numBits the bit width, or null
  * @param unsigned whether the grid is unsigned, or null
  * @param narrowRange whether a signed grid is symmetric, or null
@@ -58,27 +60,18 @@ public record QuantSpec(
     amax = amax == null ? null : amax.clone();
   }
 
-  /**
-   * A spec on the integer grid (no format set), for callers that predate the FP8 format.
-   *
-   * @param numBits the bit width, or null
-   * @param unsigned whether the grid is unsigned, or null
-   * @param narrowRange whether a signed grid is symmetric, or null
-   * @param calibMethod "max" or "histogram", or null
-   * @param perChannel whether a weight's amax is per output channel, or null
-   * @param amax a fixed amax, or null
-   * @param learnAmax whether amax is learned, or null
-   * @param scaleAmax a factor applied to amax, or null
-   * @param enable false to create the quantizer disabled, or null
-   */
-  public QuantSpec(Integer numBits, Boolean unsigned, Boolean narrowRange, String calibMethod, Boolean perChannel,
-      float[] amax, Boolean learnAmax, Float scaleAmax, Boolean enable) {
-    this(numBits, unsigned, narrowRange, calibMethod, perChannel, amax, learnAmax, scaleAmax, enable, null);
-  }
-
   @Override
   public float[] amax() {
     return amax == null ? null : amax.clone();
+  }
+
+  /**
+   * A builder with nothing set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
@@ -211,5 +204,143 @@ public record QuantSpec(
         + ", calibMethod=" + calibMethod + ", perChannel=" + perChannel + ", amax="
         + Arrays.toString(amax) + ", learnAmax=" + learnAmax + ", scaleAmax=" + scaleAmax
         + ", enable=" + enable + ", format=" + format + "]";
+  }
+
+  /** Sets the fields of a {@link QuantSpec} one by one; a field not set stays unset (null). */
+  public static final class Builder {
+    private Integer numBits;
+    private Boolean unsigned;
+    private Boolean narrowRange;
+    private String calibMethod;
+    private Boolean perChannel;
+    private float[] amax;
+    private Boolean learnAmax;
+    private Float scaleAmax;
+    private Boolean enable;
+    private QuantFormat format;
+
+    private Builder() {}
+
+    /**
+     * The bit width of the integer grid.
+     *
+     * @param bits 1 to 16
+     * @return this builder
+     */
+    public Builder numBits(int bits) {
+      this.numBits = bits;
+      this.format = null;
+      return this;
+    }
+
+    /**
+     * FP8 E4M3 instead of an integer grid ({@code num_bits: [4, 3]}).
+     *
+     * @return this builder
+     */
+    public Builder e4m3() {
+      this.numBits = null;
+      this.format = QuantFormat.E4M3;
+      return this;
+    }
+
+    /**
+     * Whether the grid is unsigned.
+     *
+     * @param value the flag
+     * @return this builder
+     */
+    public Builder unsigned(boolean value) {
+      this.unsigned = value;
+      return this;
+    }
+
+    /**
+     * Whether a signed grid is symmetric.
+     *
+     * @param value the flag
+     * @return this builder
+     */
+    public Builder narrowRange(boolean value) {
+      this.narrowRange = value;
+      return this;
+    }
+
+    /**
+     * The calibrator.
+     *
+     * @param method {@code "max"} or {@code "histogram"}
+     * @return this builder
+     */
+    public Builder calibMethod(String method) {
+      this.calibMethod = method;
+      return this;
+    }
+
+    /**
+     * Whether a weight's amax is per output channel.
+     *
+     * @param value the flag
+     * @return this builder
+     */
+    public Builder perChannel(boolean value) {
+      this.perChannel = value;
+      return this;
+    }
+
+    /**
+     * A fixed amax.
+     *
+     * @param values one value, or one per channel
+     * @return this builder
+     */
+    public Builder amax(float... values) {
+      this.amax = values.clone();
+      return this;
+    }
+
+    /**
+     * Whether amax is learned (per tensor only).
+     *
+     * @param value the flag
+     * @return this builder
+     */
+    public Builder learnAmax(boolean value) {
+      this.learnAmax = value;
+      return this;
+    }
+
+    /**
+     * A factor applied to amax.
+     *
+     * @param factor the factor
+     * @return this builder
+     */
+    public Builder scaleAmax(float factor) {
+      this.scaleAmax = factor;
+      return this;
+    }
+
+    /**
+     * Whether the quantizer is created enabled.
+     *
+     * @param value false to create it disabled
+     * @return this builder
+     */
+    public Builder enable(boolean value) {
+      this.enable = value;
+      return this;
+    }
+
+    /**
+     * The spec.
+     *
+     * @return a new spec with the fields set so far
+     * @throws IllegalArgumentException for a bad calib_method or num_bits
+     */
+    public QuantSpec build() {
+      return new QuantSpec(numBits, unsigned, narrowRange, calibMethod, perChannel, amax, learnAmax, scaleAmax,
+          enable, format);
+    }
   }
 }

@@ -126,7 +126,7 @@ class QuantStateTest {
   @Test
   void stateSavedFromAnotherGridIsRefusedNamingBoth() throws Exception {
     QuantConfig w4 = QuantConfig.DEFAULT.toBuilder()
-        .weight(new QuantSpec(4, null, null, null, null, null, null, null, null)).build();
+        .weight(QuantSpec.numBits(4)).build();
     MultiLayerNetwork net4 = Networks.quantized(w4, QuantizersNamingTest.miniLeNet());
     Path file = dir.resolve("w4.json");
     QuantState.save(net4, file);

@@ -50,13 +50,13 @@ public enum QuantSetting {
   public QuantConfig config(String inputCalibMethod) {
     if (this == FP8) {
       return QuantConfig.builder()
-          .input(QuantSpec.e4m3().overlay(new QuantSpec(null, null, null, inputCalibMethod, null, null, null, null, null)))
+          .input(QuantSpec.builder().e4m3().calibMethod(inputCalibMethod).build())
           .weight(QuantSpec.e4m3())
           .build();
     }
     return QuantConfig.builder()
-        .input(new QuantSpec(inputBits, null, null, inputCalibMethod, null, null, null, null, null))
-        .weight(new QuantSpec(weightBits, null, null, "max", true, null, null, null, null))
+        .input(QuantSpec.builder().numBits(inputBits).calibMethod(inputCalibMethod).build())
+        .weight(QuantSpec.builder().numBits(weightBits).calibMethod("max").perChannel(true).build())
         .build();
   }
 }
