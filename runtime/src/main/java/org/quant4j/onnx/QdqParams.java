@@ -97,7 +97,7 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
    * @throws IllegalArgumentException naming the quantizer when it has no amax, is not 8-bit, or is signed
    *     with a narrow range
    */
-  void requireExportable() {
+  public void requireExportable() {
     if (amax == null) {
       throw new IllegalArgumentException(
           "quantizer " + name + " has no amax: ONNX export requires every enabled quantizer to be calibrated;"
@@ -126,7 +126,7 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
    *
    * @return true when amax has one element
    */
-  boolean perTensor() {
+  public boolean perTensor() {
     return amax.length() == 1;
   }
 
@@ -138,7 +138,7 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
    * @param amaxValue an amax value
    * @return the scale
    */
-  float scaleOf(float amaxValue) {
+  public float scaleOf(float amaxValue) {
     float maxBound = isE4M3() ? E4M3.MAX : new QuantGrid(numBits, unsigned, false).maxBound();
     float scale = amaxValue / maxBound;
     return scale == 0f ? 1f : scale;
@@ -149,7 +149,7 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
    *
    * @return a new array
    */
-  float[] amaxValues() {
+  public float[] amaxValues() {
     return amax.castTo(DataType.FLOAT).dup('c').data().asFloat();
   }
 }
