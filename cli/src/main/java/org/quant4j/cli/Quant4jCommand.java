@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     versionProvider = Quant4jCommand.Version.class,
     description = "Fake quantization, calibration, QAT and QDQ ONNX export for DL4J.",
     subcommands = {DemoCommand.class, CalibrateCommand.class, ExportCommand.class, ReportCommand.class,
-        ConformanceCommand.class})
+        ConformanceCommand.class, QuantizeOnnxCommand.class})
 public final class Quant4jCommand implements Runnable {
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;

@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 
 import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
 import org.quant4j.data.ImageSet;
 
 /**
@@ -32,13 +34,33 @@ public final class OnnxClassifier {
    */
   public static int[] predict(byte[] model, OrtSessions.Mode mode, String inputName, ImageSet images, int batchSize)
       throws OrtException {
+    return predict(model, mode, inputName, images, batchSize, false);
+  }
+
+  /**
+   * The predicted class of every image, optionally with a progress bar on the console.
+   *
+   * @param model the serialized model
+   * @param mode the session kind (see {@link OrtSessions})
+   * @param inputName the graph input to feed
+   * @param images the images
+   * @param batchSize images per run
+   * @param progress whether to show a progress bar
+   * @return one class index per image
+   * @throws OrtException if ONNX Runtime cannot run the model
+   * @throws IllegalArgumentException if the batch size is not positive
+   */
+  public static int[] predict(byte[] model, OrtSessions.Mode mode, String inputName, ImageSet images, int batchSize,
+      boolean progress) throws OrtException {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
     }
     int n = images.size();
     int item = images.imageSize();
     int[] predictions = new int[n];
-    try (OrtSession session = OrtSessions.open(model, mode)) {
+    try (OrtSession session = OrtSessions.open(model, mode);
+        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("evaluating (" + mode.label() + ")")
+            .setInitialMax(n).continuousUpdate().build() : null) {
       for (int from = 0; from < n; from += batchSize) {
         int count = Math.min(batchSize, n - from);
         FloatBuffer pixels = FloatBuffer.wrap(images.pixels(), from * item, count * item).slice();
@@ -57,6 +79,9 @@ public final class OnnxClassifier {
             }
             predictions[from + i] = best;
           }
+        }
+        if (bar != null) {
+          bar.stepBy(count);
         }
       }
     }

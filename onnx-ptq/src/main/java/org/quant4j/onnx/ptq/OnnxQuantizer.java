@@ -65,16 +65,18 @@ public final class OnnxQuantizer {
   private final OnnxModel model;
   private final Iterable<? extends Map<String, ?>> data;
   private final QuantConfig config;
+  private final GraphPlan plan;
   private final AmaxMethod method;
   private final double percentile;
   private final int maxBatches;
   private final boolean progress;
 
-  private OnnxQuantizer(Builder b, OnnxModel model, QuantConfig config) {
+  private OnnxQuantizer(Builder b, OnnxModel model, QuantConfig config, GraphPlan plan) {
     this.modelPath = b.model;
     this.model = model;
     this.data = b.data;
     this.config = config;
+    this.plan = plan;
     this.method = b.method;
     this.percentile = b.percentile;
     this.maxBatches = b.maxBatches;
@@ -98,10 +100,36 @@ public final class OnnxQuantizer {
    */
   public Map<String, String> plannedQuantizers() {
     Map<String, String> names = new LinkedHashMap<>();
-    for (QuantTarget t : GraphPlan.of(model, config.residual()).targets()) {
+    for (QuantTarget t : plan.targets()) {
       names.put(t.name(), t.tensor());
     }
     return names;
+  }
+
+  /**
+   * The graph's data inputs (inputs that are not initializers) with their declared shapes.
+   *
+   * @return input name to shape, {@code -1} for a symbolic or unknown dimension, in graph order
+   */
+  public Map<String, long[]> inputs() {
+    Map<String, long[]> copy = new LinkedHashMap<>();
+    model.inputs().forEach((k, v) -> copy.put(k, v.clone()));
+    return copy;
+  }
+
+  /**
+   * Refuses an output path that names the input model, so that the model is never overwritten.
+   *
+   * @param model the input model
+   * @param out the output path
+   * @throws IOException if the two cannot be compared
+   * @throws IllegalArgumentException if they are the same file
+   */
+  public static void requireDistinctOutput(Path model, Path out) throws IOException {
+    if (out.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())
+        || (Files.exists(out) && Files.exists(model) && Files.isSameFile(out, model))) {
+      throw new IllegalArgumentException("output " + out + " is the input model; write the QDQ model to another file");
+    }
   }
 
   /**
@@ -120,11 +148,7 @@ public final class OnnxQuantizer {
     if (out == null) {
       throw new IllegalArgumentException("output path must not be null");
     }
-    if (out.toAbsolutePath().normalize().equals(modelPath.toAbsolutePath().normalize())
-        || (Files.exists(out) && Files.isSameFile(out, modelPath))) {
-      throw new IllegalArgumentException("output " + out + " is the input model; write the QDQ model to another file");
-    }
-    GraphPlan plan = GraphPlan.of(model, config.residual());
+    requireDistinctOutput(modelPath, out);
     Map<String, TensorQuantizer> quantizers = new LinkedHashMap<>();
     List<String> disabled = new ArrayList<>();
     Map<String, TensorQuantizer> toCalibrate = new LinkedHashMap<>();
@@ -350,7 +374,25 @@ public final class OnnxQuantizer {
         throw new IllegalArgumentException("maxBatches must be 0 (all) or positive, got " + maxBatches);
       }
       OnnxModel parsed = OnnxModel.read(model);
-      return new OnnxQuantizer(this, parsed, effectiveConfig());
+      QuantConfig resolved = effectiveConfig();
+      GraphPlan plan = GraphPlan.of(parsed, resolved.residual());
+      for (QuantTarget t : plan.targets()) {
+        QuantConfig.Resolved r = resolved.resolve(t.name(), t.role(), new int[] {Math.max(t.channelAxis(), 0)});
+        if (r.enabled()) {
+          requireExpressible(t.name(), r.descriptor(), parsed.opset());
+        }
+      }
+      return new OnnxQuantizer(this, parsed, resolved, plan);
+    }
+
+    /** Refuses, before any calibration, a quantizer that ONNX QuantizeLinear/DequantizeLinear cannot write. */
+    private static void requireExpressible(String name, QuantDescriptor d, int opset) {
+      new QdqParams(name, d.numBits(), d.unsigned(), d.narrowRange(), Nd4j.scalar(1f), d.format()).requireExportable();
+      if (d.isE4M3() && opset < QdqParams.FP8_MIN_OPSET) {
+        throw new IllegalArgumentException("quantizer " + name + " is FP8 E4M3, which needs opset "
+            + QdqParams.FP8_MIN_OPSET + " (FLOAT8E4M3FN zero points); the model has opset " + opset
+            + ": re-export it with opset_version=" + QdqParams.FP8_MIN_OPSET + " or later");
+      }
     }
 
     private QuantConfig effectiveConfig() {

@@ -35,8 +35,8 @@ final class QdqWriter {
    * @param params the export parameters of each quantizer that is written, by name; targets without an
    *     entry stay float
    * @return the QDQ model
-   * @throws IllegalArgumentException if a quantizer cannot be expressed in ONNX (naming it), or an
-   *     E4M3 quantizer meets an opset below 19
+   * @throws IllegalArgumentException if a quantizer cannot be expressed in ONNX, naming it (the opset is
+   *     checked by {@link OnnxQuantizer.Builder#build()})
    */
   static ModelProto write(OnnxModel model, GraphPlan plan, Map<String, QdqParams> params) {
     GraphProto graph = model.proto().getGraph();
@@ -57,11 +57,6 @@ final class QdqWriter {
         continue;
       }
       q.requireExportable();
-      if (q.isE4M3() && model.opset() < QdqParams.FP8_MIN_OPSET) {
-        throw new IllegalArgumentException("quantizer " + t.name() + " is FP8 E4M3, which needs opset "
-            + QdqParams.FP8_MIN_OPSET + " (FLOAT8E4M3FN zero points); the model has opset " + model.opset()
-            + ": re-export it with opset_version=" + QdqParams.FP8_MIN_OPSET + " or later");
-      }
       float[] amax = q.amaxValues();
       boolean perChannel = !q.perTensor();
       if (perChannel && !t.isWeight()) {
