@@ -139,9 +139,7 @@ public final class OnnxQuantizer {
    * @param out where to write the QDQ model; not the input model
    * @return what was quantized and how
    * @throws IOException if the model cannot be written
-   * @throws IllegalArgumentException for an output path equal to the model, calibration data that does
-   *     not fit the graph (naming the batch and the input), no calibration batch at all, or a quantizer
-   *     ONNX cannot express
+   * @throws IllegalArgumentException for an output path equal to the model, or as {@link #calibrate()}
    * @throws IllegalStateException if ONNX Runtime cannot run the model
    */
   public QuantizationReport quantize(Path out) throws IOException {
@@ -149,6 +147,31 @@ public final class OnnxQuantizer {
       throw new IllegalArgumentException("output path must not be null");
     }
     requireDistinctOutput(modelPath, out);
+    QuantizationReport report = calibrate();
+    Map<String, QdqParams> params = new HashMap<>();
+    for (Map.Entry<String, TensorQuantizer> e : report.quantizers().entrySet()) {
+      params.put(e.getKey(), QdqParams.of(e.getKey(), e.getValue()));
+    }
+    ModelProto qdq = QdqWriter.write(model, plan, params);
+    Path parent = out.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    AtomicFiles.write(out, qdq.toByteArray());
+    return report;
+  }
+
+  /**
+   * Places the quantizers and calibrates them, writing nothing: weights from their initializers,
+   * activations by running the calibration data through the FP32 model in ONNX Runtime, then each
+   * calibrator's amax (max calibrators their max, histogram calibrators the method's).
+   *
+   * @return the calibrated quantizers and what was left in float
+   * @throws IllegalArgumentException for calibration data that does not fit the graph (naming the batch
+   *     and the input) or no calibration batch at all
+   * @throws IllegalStateException if ONNX Runtime cannot run the model
+   */
+  public QuantizationReport calibrate() {
     Map<String, TensorQuantizer> quantizers = new LinkedHashMap<>();
     List<String> disabled = new ArrayList<>();
     Map<String, TensorQuantizer> toCalibrate = new LinkedHashMap<>();
@@ -173,23 +196,13 @@ public final class OnnxQuantizer {
         toCalibrate.put(t.tensor(), q);
       }
     }
-    Pass pass = calibrate(toCalibrate);
+    Pass pass = collect(toCalibrate);
     for (TensorQuantizer q : toCalibrate.values()) {
       loadAmax(q);
       q.disableCalib();
       q.enableQuant();
     }
-    Map<String, QdqParams> params = new HashMap<>();
-    for (Map.Entry<String, TensorQuantizer> e : quantizers.entrySet()) {
-      params.put(e.getKey(), QdqParams.of(e.getKey(), e.getValue()));
-    }
-    ModelProto qdq = QdqWriter.write(model, plan, params);
-    Path parent = out.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    AtomicFiles.write(out, qdq.toByteArray());
-    return new QuantizationReport(out, model.opset(), method, percentile, quantizers, disabled, plan.skipped(),
+    return new QuantizationReport(model.opset(), method, percentile, quantizers, disabled, plan.skipped(),
         pass.batches(), pass.items());
   }
 
@@ -204,7 +217,7 @@ public final class OnnxQuantizer {
   /** What a calibration pass saw. */
   private record Pass(int batches, long items) {}
 
-  private Pass calibrate(Map<String, TensorQuantizer> byTensor) {
+  private Pass collect(Map<String, TensorQuantizer> byTensor) {
     int batches = 0;
     long items = 0;
     Iterator<? extends Map<String, ?>> it = data.iterator();

@@ -1,6 +1,5 @@
 package org.quant4j.onnx.ptq;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,11 +12,10 @@ import org.quant4j.calib.AmaxMethod;
 import org.quant4j.nn.TensorQuantizer;
 
 /**
- * What {@link OnnxQuantizer#quantize} did: the quantizers it placed (calibrated, with their
+ * What {@link OnnxQuantizer#calibrate} (and so {@link OnnxQuantizer#quantize}) did: the quantizers it placed (calibrated, with their
  * calibrators, so that a calibration report can be drawn from them), which were disabled by the
  * configuration, the nodes it left in float and why, and how much data calibrated them.
  *
- * @param output the QDQ model written
  * @param opset the model's opset
  * @param method the amax method of histogram calibrators
  * @param percentile the percentile, for {@link AmaxMethod#PERCENTILE}
@@ -27,7 +25,7 @@ import org.quant4j.nn.TensorQuantizer;
  * @param batches the calibration batches used
  * @param samples the items in them (the first dimension of the first input, summed)
  */
-public record QuantizationReport(Path output, int opset, AmaxMethod method, double percentile,
+public record QuantizationReport(int opset, AmaxMethod method, double percentile,
     Map<String, TensorQuantizer> quantizers, List<String> disabled, List<SkippedNode> skipped, int batches,
     long samples) {
 
