@@ -1,10 +1,10 @@
 package org.quant4j.onnx.ptq;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,8 +33,8 @@ import org.quant4j.nn.TensorQuantizer;
  * inference: once a batch shape has been seen, ONNX Runtime writes the activations straight into one
  * of two sets of ND4J arrays (pinned outputs over the arrays' own memory, no copy), and while it fills
  * one set, a background thread lets the calibrators collect the other. A batch of a new shape (the
- * first, or a shorter last one) is fetched and copied once, and sizes the two sets for the batches
- * that follow.
+ * first, or a shorter last one) is fetched the ordinary way and sizes the two sets for the batches
+ * that follow (its activations are copied into the first set).
  */
 final class ActivationCollector implements AutoCloseable {
 
@@ -115,20 +115,25 @@ final class ActivationCollector implements AutoCloseable {
       }
       finish();
       releaseSets();
-      Map<String, long[]> shapes = new LinkedHashMap<>();
       try (OrtSession.Result result = session.run(inputs, fetched)) {
+        Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
         for (String tensor : fetched) {
           Optional<OnnxValue> v = result.get(tensor);
-          if (v.isEmpty() || !(v.get() instanceof OnnxTensor t)) {
-            throw new IllegalStateException("ONNX Runtime returned no tensor for '" + tensor + "'");
+          if (v.isEmpty() || !(v.get() instanceof OnnxTensor t) || t.getInfo().type != OnnxJavaType.FLOAT) {
+            throw new IllegalStateException("ONNX Runtime returned no float32 tensor for '" + tensor + "'");
           }
-          INDArray a = copy(t);
-          shapes.put(tensor, a.shape());
-          byTensor.get(tensor).apply(a);
+          outputs.put(tensor, t);
         }
-      }
-      for (int i = 0; i < sets.length; i++) {
-        sets[i] = allocate(shapes);
+        for (int i = 0; i < sets.length; i++) {
+          sets[i] = allocate(outputs);
+        }
+        Outputs set = sets[next];
+        next ^= 1;
+        for (Map.Entry<String, OnnxTensor> e : outputs.entrySet()) {
+          INDArray a = set.arrays().get(e.getKey());
+          a.data().asNioFloat().put(e.getValue().getFloatBuffer());
+          byTensor.get(e.getKey()).apply(a);
+        }
       }
       setShapes = batch.shapes();
     } finally {
@@ -156,14 +161,16 @@ final class ActivationCollector implements AutoCloseable {
     }
   }
 
-  private static Outputs allocate(Map<String, long[]> shapes) throws OrtException {
+  /** A set of pinned outputs shaped like the tensors of a run (uninitialised: every run overwrites it). */
+  private static Outputs allocate(Map<String, OnnxTensor> like) throws OrtException {
     Map<String, INDArray> arrays = new LinkedHashMap<>();
     Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
     try {
-      for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-        INDArray a = Nd4j.create(DataType.FLOAT, e.getValue(), 'c');
+      for (Map.Entry<String, OnnxTensor> e : like.entrySet()) {
+        long[] shape = e.getValue().getInfo().getShape();
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
         arrays.put(e.getKey(), a);
-        tensors.put(e.getKey(), OnnxTensor.createTensor(OrtSessions.environment(), a.data().asNioFloat(), e.getValue()));
+        tensors.put(e.getKey(), OnnxTensor.createTensor(OrtSessions.environment(), a.data().asNioFloat(), shape));
       }
     } catch (OrtException | RuntimeException e) {
       tensors.values().forEach(OnnxTensor::close);
@@ -193,16 +200,6 @@ final class ActivationCollector implements AutoCloseable {
       }
     }
     return true;
-  }
-
-  private static INDArray copy(OnnxTensor t) {
-    FloatBuffer fb = t.getFloatBuffer();
-    if (fb == null) {
-      throw new IllegalStateException("activation tensor is " + t.getInfo().type + ", expected float32");
-    }
-    float[] data = new float[fb.remaining()];
-    fb.get(data);
-    return Nd4j.create(data, t.getInfo().getShape(), 'c');
   }
 
   @Override

@@ -121,17 +121,4 @@ public final class OnnxClassifier {
     }
     return 100.0 * same / a.length;
   }
-
-  /**
-   * The graph's first data input, the one {@link #predict} is usually given.
-   *
-   * @param model the serialized model
-   * @return its name
-   * @throws IllegalArgumentException if the model is not ONNX or has no data input
-   */
-  public static String firstInput(byte[] model) {
-    return OnnxModel.parse(model, "model").inputs().keySet().stream().findFirst().orElseThrow(
-        () -> new IllegalArgumentException("the model has no data input"));
-  }
-
 }

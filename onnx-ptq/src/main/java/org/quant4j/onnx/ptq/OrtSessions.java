@@ -68,14 +68,7 @@ public final class OrtSessions {
     }
   }
 
-  /**
-   * The session options of a mode.
-   *
-   * @param mode the mode
-   * @return new options; the caller closes them
-   * @throws OrtException if ONNX Runtime refuses an option
-   */
-  public static OrtSession.SessionOptions options(Mode mode) throws OrtException {
+  private static OrtSession.SessionOptions options(Mode mode) throws OrtException {
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     switch (mode) {
       case DEFAULT -> options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
