@@ -32,14 +32,15 @@ import picocli.CommandLine.Option;
  * report. Images are normalised as {@code (x * scale - mean[c]) / std[c]} before they are fed.
  */
 @Command(name = "quantize-onnx", mixinStandardHelpOptions = true,
-    description = "Quantize an FP32 ONNX model to QDQ ONNX, calibrated on IDX or numpy (.npy/.npz) images.")
+    description = "Quantize an FP32 ONNX model to QDQ ONNX, calibrated on IDX, numpy (.npy/.npz) or image-folder images.")
 final class QuantizeOnnxCommand implements Callable<Integer> {
 
   @Option(names = "--model", required = true, description = "The FP32 ONNX model (opset 13 or later).")
   Path model;
 
   @Option(names = "--data", required = true,
-      description = "Calibration images: IDX (plain or .gz), .npy ([n,c,h,w], [n,h,w] or [n,d]) or .npz (array x or images).")
+      description = "Calibration images: IDX (plain or .gz), .npy ([n,c,h,w], [n,h,w] or [n,d]), .npz (array x or images),"
+          + " or a folder of PNG/JPEG/BMP/GIF images (one sub-folder per class for --eval).")
   Path data;
 
   @Option(names = "--input-name", description = "The graph input the images feed. Default: the model's only data input.")
@@ -75,7 +76,8 @@ final class QuantizeOnnxCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "The QDQ ONNX model to write.")
   Path out;
 
-  @Option(names = "--eval", description = "Labelled images (IDX with its labels file beside it, or .npz with x and y): print FP32 and QDQ top-1.")
+  @Option(names = "--eval", description = "Labelled images (IDX with its labels file beside it, .npz with x and y, or a folder"
+      + " of class sub-folders): print FP32 and QDQ top-1.")
   Path eval;
 
   @Option(names = "--eval-labels", description = "The labels of --eval when they are a separate file (IDX or .npy).")

@@ -11,13 +11,19 @@ import org.quant4j.data.ImageSet;
 
 /**
  * Reads the images {@code quant4j quantize-onnx} calibrates and evaluates on, as stored: IDX files
- * (MNIST's format, plain or gzipped) and numpy {@code .npy}/{@code .npz} arrays. Values are returned
+ * (MNIST's format, plain or gzipped), numpy {@code .npy}/{@code .npz} arrays, and folders of image
+ * files (PNG, JPEG, BMP, GIF, decoded with the JDK's {@code javax.imageio}). Values are returned
  * unscaled (bytes as 0..255); the caller normalises them.
  *
  * <p>An array of rank 4 is {@code [n, c, h, w]}, rank 3 {@code [n, h, w]} (one channel), rank 2
  * {@code [n, d]} (read as {@code [n, 1, 1, d]}). A {@code .npz} archive gives its images as {@code x}
  * or {@code images} and its labels as {@code y} or {@code labels}; an archive of one array is images
  * only. IDX labels are a separate rank-1 file.
+ *
+ * <p>A folder holds either image files (unlabelled) or one sub-folder per class, whose sorted names
+ * give the class indices 0, 1, ... (the layout of torchvision's {@code ImageFolder}). Every image must
+ * have the size of the first; grey images give one channel, colour images three (RGB, alpha dropped),
+ * in CHW order. Images are not resized.
  */
 public final class ImageFiles {
 
@@ -26,16 +32,21 @@ public final class ImageFiles {
   /**
    * Reads images and, optionally, their labels.
    *
-   * @param images an IDX, {@code .npy} or {@code .npz} file
-   * @param labels a label file (IDX or {@code .npy}) when the images file has none, or null
+   * @param images an IDX, {@code .npy} or {@code .npz} file, or a folder of images
+   * @param labels a label file (IDX or {@code .npy}) when the images file has none, or null (ignored
+   *     for a folder)
    * @return the images, labelled when labels were found
    * @throws IOException if a file cannot be read
    * @throws IllegalArgumentException naming the file when it is missing, of an unknown kind, or its
    *     arrays do not fit together
    */
   public static ImageSet read(Path images, Path labels) throws IOException {
+    if (Files.isDirectory(images)) {
+      return ImageFolder.read(images);
+    }
     if (!Files.isRegularFile(images)) {
-      throw new IllegalArgumentException(images + " is not a file, expected IDX images, a .npy or a .npz array");
+      throw new IllegalArgumentException(images + " is not a file or folder, expected IDX images, a .npy or .npz"
+          + " array, or a folder of images");
     }
     String name = images.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".npy")) {

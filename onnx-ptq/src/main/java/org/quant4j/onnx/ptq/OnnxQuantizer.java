@@ -93,8 +93,8 @@ public final class OnnxQuantizer {
   }
 
   /**
-   * The quantizers the graph pass would place, by name, and the nodes it would leave in float; nothing
-   * is run or written.
+   * The quantizers the graph pass places (before the configuration disables any); nothing is run or
+   * written.
    *
    * @return the planned quantizer names in graph order, each with the tensor it quantizes
    */
