@@ -34,7 +34,7 @@ import org.quant4j.nn.TensorQuantizer;
  * of two sets of ND4J arrays (pinned outputs over the arrays' own memory, no copy), and while it fills
  * one set, a background thread lets the calibrators collect the other. A batch of a new shape (the
  * first, or a shorter last one) is fetched the ordinary way and sizes the two sets for the batches
- * that follow (its activations are copied into the first set).
+ * that follow (its activations are copied into the first set and collected like the others).
  */
 final class ActivationCollector implements AutoCloseable {
 
@@ -130,10 +130,9 @@ final class ActivationCollector implements AutoCloseable {
         Outputs set = sets[next];
         next ^= 1;
         for (Map.Entry<String, OnnxTensor> e : outputs.entrySet()) {
-          INDArray a = set.arrays().get(e.getKey());
-          a.data().asNioFloat().put(e.getValue().getFloatBuffer());
-          byTensor.get(e.getKey()).apply(a);
+          set.arrays().get(e.getKey()).data().asNioFloat().put(e.getValue().getFloatBuffer());
         }
+        pending = background.submit(() -> set.arrays().forEach((tensor, a) -> byTensor.get(tensor).apply(a)));
       }
       setShapes = batch.shapes();
     } finally {
