@@ -26,7 +26,9 @@ import org.quant4j.dl4j.QuantRole;
  * {@code layer1.0.conv1}, so its quantizers are {@code layer1.0.conv1._input_quantizer} and
  * {@code layer1.0.conv1._weight_quantizer}; other exporters' node names are used as they are. A node of a
  * quantizable type that cannot be quantized (its weight is computed, not an initializer, or not
- * float32, ...) stays float and is listed with the reason.
+ * float32, ...) stays float and is listed with the reason. A weight reached through {@code Identity}
+ * nodes (how exporters alias a shared parameter) is quantized as the initializer it starts from, and
+ * the node reads the dequantized initializer directly.
  *
  * @param targets the quantizers in graph order (a node's input before its weight)
  * @param skipped the quantizable nodes left in float
@@ -49,6 +51,7 @@ record GraphPlan(List<QuantTarget> targets, List<SkippedNode> skipped) {
     private final GraphProto graph;
     private final boolean residual;
     private final Set<String> constants = new HashSet<>();
+    private final Map<String, NodeProto> producers = new HashMap<>();
     private final Map<String, Builder> activations = new LinkedHashMap<>();
     private final Map<String, Builder> weights = new LinkedHashMap<>();
     private final List<Builder> order = new ArrayList<>();
@@ -64,6 +67,7 @@ record GraphPlan(List<QuantTarget> targets, List<SkippedNode> skipped) {
         if (n.getOpType().equals("Constant")) {
           constants.addAll(n.getOutputList());
         }
+        n.getOutputList().forEach(out -> producers.put(out, n));
       }
     }
 
@@ -117,7 +121,8 @@ record GraphPlan(List<QuantTarget> targets, List<SkippedNode> skipped) {
       }
       String x = n.getInput(xInput);
       String w = n.getInput(wInput);
-      TensorProto init = model.initializer(w);
+      String source = throughIdentities(w);
+      TensorProto init = model.initializer(source);
       if (init == null) {
         skip(i, n, "its weight '" + w + "' is " + (constants.contains(w) ? "a Constant node" : "computed in the graph")
             + ", not an initializer");
@@ -141,7 +146,7 @@ record GraphPlan(List<QuantTarget> targets, List<SkippedNode> skipped) {
       }
       String module = moduleName(i, n);
       use(activations, x, module, QuantRole.INPUT, -1).uses.add(new QuantTarget.Use(i, xInput));
-      use(weights, w + "@" + axis, module, QuantRole.WEIGHT, axis).uses.add(new QuantTarget.Use(i, wInput));
+      use(weights, source + "@" + axis, module, QuantRole.WEIGHT, axis).uses.add(new QuantTarget.Use(i, wInput));
     }
 
     private void add(int i, NodeProto n) {
@@ -167,6 +172,16 @@ record GraphPlan(List<QuantTarget> targets, List<SkippedNode> skipped) {
         order.add(b);
       }
       return b;
+    }
+
+    /** The tensor an Identity chain starts from (exporters alias shared weights this way), else the tensor. */
+    private String throughIdentities(String tensor) {
+      String t = tensor;
+      for (NodeProto p = producers.get(t); p != null && p.getOpType().equals("Identity") && p.getInputCount() == 1;
+          p = producers.get(t)) {
+        t = p.getInput(0);
+      }
+      return t;
     }
 
     private boolean isConstant(String tensor) {

@@ -130,7 +130,7 @@ class GraphPassTest {
   void nodesThatCannotBeQuantizedStayFloatAndAreListedWithTheReason() throws Exception {
     Path model = new TinyGraph(4).input("x", -1, 1, 4, 4).input("k", 8, 8)
         .weight("a.weight", 2, 1, 3, 3).weight("b.weight", 8, 3)
-        .node("/a/Identity", "Identity", List.of("a.weight"), "a_w")
+        .node("/a/Neg", "Neg", List.of("a.weight"), "a_w")
         .node("/a/Conv", "Conv", List.of("x", "a_w"), "h")
         .node("/flat/Flatten", "Flatten", List.of("h"), "f", TinyGraph.attr("axis", 1))
         .node("/attn/MatMul", "MatMul", List.of("f", "k"), "s")
@@ -152,6 +152,24 @@ class GraphPassTest {
         new SkippedNode("/a/Conv", "Conv", "its weight 'a_w' is computed in the graph, not an initializer"),
         new SkippedNode("/attn/MatMul", "MatMul", "both inputs are activations, so there is no weight to quantize per channel")),
         report.skipped());
+  }
+
+  @Test
+  void aWeightAliasedThroughIdentityIsQuantizedOnceAsItsInitializer() throws Exception {
+    Path model = new TinyGraph(9).input("x", -1, 4)
+        .weight("shared.weight", 3, 4)
+        .node("/a/Identity", "Identity", List.of("shared.weight"), "alias")
+        .node("/a/Gemm", "Gemm", List.of("x", "shared.weight"), "y1", TinyGraph.attr("transB", 1))
+        .node("/b/Gemm", "Gemm", List.of("x", "alias"), "y2", TinyGraph.attr("transB", 1))
+        .node("/sum/Add", "Add", List.of("y1", "y2"), "y")
+        .output("y").write(dir.resolve("m.onnx"));
+    QuantizationReport report = OnnxQuantizer.builder().model(model).calibrationData(randomBatches(2, 1, 4, 4))
+        .build().quantize(dir.resolve("q.onnx"));
+    assertEquals(List.of("a._input_quantizer", "a._weight_quantizer"), List.copyOf(report.quantizers().keySet()));
+    assertTrue(report.skipped().isEmpty(), report.skipped()::toString);
+    ModelProto q = read(dir.resolve("q.onnx"));
+    assertEquals(node(q, "/a/Gemm").getInput(1), node(q, "/b/Gemm").getInput(1));
+    assertEquals("DequantizeLinear", producer(q, node(q, "/b/Gemm").getInput(1)).getOpType());
   }
 
   @Test
