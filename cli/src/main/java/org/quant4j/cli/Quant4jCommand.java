@@ -22,7 +22,7 @@ import picocli.CommandLine.ScopeType;
     versionProvider = Quant4jCommand.Version.class,
     description = "Fake quantization, calibration, QAT and QDQ ONNX export for DL4J.",
     subcommands = {DemoCommand.class, CalibrateCommand.class, ExportCommand.class, ReportCommand.class,
-        ConformanceCommand.class})
+        ConformanceCommand.class, QuantizeOnnxCommand.class})
 public final class Quant4jCommand implements Runnable {
 
   /** Exit status of a command that did its work. */

@@ -31,7 +31,7 @@ class Quant4jCommandTest {
 
   @Test
   void everyCapabilityIsASubcommand() {
-    assertEquals(java.util.Set.of("demo", "calibrate", "export", "report", "conformance"),
+    assertEquals(java.util.Set.of("demo", "calibrate", "export", "report", "conformance", "quantize-onnx"),
         Quant4jCommand.commandLine().getSubcommands().keySet());
   }
 }

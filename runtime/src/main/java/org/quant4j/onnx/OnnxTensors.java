@@ -11,7 +11,7 @@ import org.nd4j.shade.protobuf.ByteString;
  * Encodes tensors as ONNX {@code TensorProto}s: float32, int64, int8 and uint8, always as little-endian
  * {@code raw_data} in C order, which is how the ONNX spec stores dense tensors.
  */
-final class OnnxTensors {
+public final class OnnxTensors {
 
   private OnnxTensors() {}
 
@@ -22,7 +22,7 @@ final class OnnxTensors {
    * @param values the values; never modified
    * @return the tensor
    */
-  static TensorProto floats(String name, INDArray values) {
+  public static TensorProto floats(String name, INDArray values) {
     return floats(name, values.shape(), values.castTo(DataType.FLOAT).dup('c').data().asFloat());
   }
 
@@ -34,7 +34,7 @@ final class OnnxTensors {
    * @param data the values in C order
    * @return the tensor
    */
-  static TensorProto floats(String name, long[] shape, float[] data) {
+  public static TensorProto floats(String name, long[] shape, float[] data) {
     ByteBuffer bytes = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
     for (float f : data) {
       bytes.putFloat(f);
@@ -66,7 +66,7 @@ final class OnnxTensors {
    * @param shape its shape; empty for a 0-dim scalar
    * @return the tensor
    */
-  static TensorProto zeroPoint(String name, boolean unsigned, long[] shape) {
+  public static TensorProto zeroPoint(String name, boolean unsigned, long[] shape) {
     long count = 1;
     for (long d : shape) {
       count *= d;
@@ -85,12 +85,12 @@ final class OnnxTensors {
    * @param name the tensor name
    * @return the tensor
    */
-  static TensorProto float8E4M3ZeroPoint(String name) {
+  public static TensorProto float8E4M3ZeroPoint(String name) {
     return tensor(name, FLOAT8E4M3FN, new long[0], new byte[1]);
   }
 
   /** ONNX's data type number of FLOAT8E4M3FN. */
-  static final int FLOAT8E4M3FN = 17;
+  public static final int FLOAT8E4M3FN = 17;
 
   private static TensorProto tensor(String name, TensorProto.DataType type, long[] shape, byte[] raw) {
     return tensor(name, type.getNumber(), shape, raw);

@@ -100,7 +100,7 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
    * @throws IllegalArgumentException naming the quantizer when it has no amax, an amax that is NaN,
    *     infinite, negative or (unless allowed) 0, is not 8-bit, or is signed with a narrow range
    */
-  void requireExportable(boolean zeroAllowed) {
+  public void requireExportable(boolean zeroAllowed) {
     if (amax == null) {
       throw new IllegalArgumentException(
           "quantizer " + name + " has no amax: ONNX export requires every enabled quantizer to be calibrated;"
@@ -139,7 +139,7 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
    *
    * @return true when amax has one element
    */
-  boolean perTensor() {
+  public boolean perTensor() {
     return amax.length() == 1;
   }
 
@@ -151,7 +151,7 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
    * @param amaxValue an amax value
    * @return the scale
    */
-  float scaleOf(float amaxValue) {
+  public float scaleOf(float amaxValue) {
     float maxBound = isE4M3() ? E4M3.MAX : new QuantGrid(numBits, unsigned, false).maxBound();
     float scale = amaxValue / maxBound;
     return scale == 0f ? 1f : scale;
@@ -162,7 +162,7 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
    *
    * @return a new array
    */
-  float[] amaxValues() {
+  public float[] amaxValues() {
     return amax.castTo(DataType.FLOAT).dup('c').data().asFloat();
   }
 }
