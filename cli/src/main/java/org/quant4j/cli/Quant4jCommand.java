@@ -1,7 +1,9 @@
 package org.quant4j.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,12 +100,22 @@ public final class Quant4jCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Reports the version from the jar manifest, or "development" when run from classes. */
+  /** Reports the project version the build recorded, and the git commit when the launcher gives it. */
   static final class Version implements CommandLine.IVersionProvider {
+    /** The git commit the launcher found for the checkout it runs from ({@code ./quant4j} sets it). */
+    static final String COMMIT_PROPERTY = "quant4j.commit";
+
     @Override
-    public String[] getVersion() {
-      String v = Quant4jCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"quant4j " + (v == null ? "development" : v)};
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = Quant4jCommand.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      String commit = System.getProperty(COMMIT_PROPERTY, "");
+      return new String[] {"quant4j " + p.getProperty("version", "(unknown version)")
+          + (commit.isBlank() ? "" : " (commit " + commit + ")")};
     }
   }
 }

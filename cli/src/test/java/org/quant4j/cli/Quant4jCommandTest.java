@@ -34,4 +34,27 @@ class Quant4jCommandTest {
     assertEquals(java.util.Set.of("demo", "calibrate", "export", "report", "conformance", "quantize-onnx"),
         Quant4jCommand.commandLine().getSubcommands().keySet());
   }
+
+  @Test
+  void versionPrintsTheBuiltVersionAndTheCommitTheLauncherGives() {
+    String previous = System.getProperty(Quant4jCommand.Version.COMMIT_PROPERTY);
+    try {
+      for (String commit : new String[] {"", "0123456789ab"}) {
+        System.setProperty(Quant4jCommand.Version.COMMIT_PROPERTY, commit);
+        CommandLine cli = Quant4jCommand.commandLine();
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        assertEquals(0, cli.execute("--version"));
+        String line = out.toString().strip();
+        assertTrue(line.matches("quant4j \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"
+            + (commit.isEmpty() ? "" : " \\(commit " + commit + "\\)")), line);
+      }
+    } finally {
+      if (previous == null) {
+        System.clearProperty(Quant4jCommand.Version.COMMIT_PROPERTY);
+      } else {
+        System.setProperty(Quant4jCommand.Version.COMMIT_PROPERTY, previous);
+      }
+    }
+  }
 }
