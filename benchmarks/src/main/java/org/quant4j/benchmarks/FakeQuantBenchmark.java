@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.quant4j.tensor.KernelPath;
+import org.quant4j.tensor.internal.FloatLanes;
 import org.quant4j.tensor.internal.HostKernels;
 import org.quant4j.tensor.TensorQuant;
 
@@ -51,8 +52,8 @@ public class FakeQuantBenchmark {
 
   /**
    * The host kernels: {@code vector} (the Vector API, as with {@code --add-modules=jdk.incubator.vector}) or
-   * {@code scalar} (what a plain JVM without the module runs). Each value runs in its own fork, so the
-   * property is set before the kernels are first chosen.
+   * {@code scalar} (what a plain JVM without the module runs: scalar kernels over array windows). Each value runs
+   * in its own fork, so the properties are set before the kernels are first chosen.
    */
   @Param({"vector", "scalar"})
   public String kernels;
@@ -70,6 +71,9 @@ public class FakeQuantBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     System.setProperty(HostKernels.PROPERTY, kernels);
+    if (kernels.equals("scalar")) {
+      System.setProperty(FloatLanes.PROPERTY, "array");
+    }
     previous = KernelPath.select(KernelPath.valueOf(path));
     Nd4j.getRandom().setSeed(12345);
     x = Nd4j.rand(DataType.FLOAT, ROWS, COLS).muli(2).subi(1);
