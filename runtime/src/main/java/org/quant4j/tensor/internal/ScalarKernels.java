@@ -52,7 +52,8 @@ final class ScalarKernels implements HostKernels {
   public void quantizeBlock(FloatLanes in, FloatLanes out, int from, int len, float m, float d, float lo, float hi,
       boolean fake) {
     if (lo != 0f && !FloatLanes.BUFFER_ACCESS) {
-      quantizeBlockSigned(in.array, from - in.base, out.array, from - out.base, len, m, d, lo, hi, fake);
+      // both windows start at the same element, so one index serves both arrays (which lets the JIT vectorise)
+      quantizeBlockSigned(in.array, out.array, from - in.base, len, m, d, lo, hi, fake);
       return;
     }
     int end = from + len;
@@ -87,19 +88,20 @@ final class ScalarKernels implements HostKernels {
    * then the division by {@code d}. The same bits as {@link #quantize}, which the agreement test and the golden
    * replay without the Vector API module check.
    */
-  static void quantizeBlockSigned(float[] in, int inOffset, float[] out, int outOffset, int len, float m,
-      float d, float lo, float hi, boolean fake) {
+  static void quantizeBlockSigned(float[] in, float[] out, int offset, int len, float m, float d, float lo, float hi,
+      boolean fake) {
+    int end = offset + len;
     if (fake) {
-      for (int j = 0; j < len; j++) {
-        float c = Math.min(Math.max(in[inOffset + j] * m, lo), hi);
+      for (int i = offset; i < end; i++) {
+        float c = Math.min(Math.max(in[i] * m, lo), hi);
         float sign = Math.max(Math.min(c * SIGN_SCALE, 1f), -1f);
-        out[outOffset + j] = ((Math.abs(c) + MAGIC) - MAGIC) * sign / d;
+        out[i] = ((Math.abs(c) + MAGIC) - MAGIC) * sign / d;
       }
     } else {
-      for (int j = 0; j < len; j++) {
-        float c = Math.min(Math.max(in[inOffset + j] * m, lo), hi);
+      for (int i = offset; i < end; i++) {
+        float c = Math.min(Math.max(in[i] * m, lo), hi);
         float sign = Math.max(Math.min(c * SIGN_SCALE, 1f), -1f);
-        out[outOffset + j] = ((Math.abs(c) + MAGIC) - MAGIC) * sign;
+        out[i] = ((Math.abs(c) + MAGIC) - MAGIC) * sign;
       }
     }
   }

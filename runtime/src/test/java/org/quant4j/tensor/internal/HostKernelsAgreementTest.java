@@ -210,7 +210,7 @@ class HostKernelsAgreementTest {
         float m = b[1] / 1.7f;
         float d = m * 1.0000001f;
         float[] out = new float[N];
-        ScalarKernels.quantizeBlockSigned(in, 0, out, 0, N, m, d, b[0], b[1], fake);
+        ScalarKernels.quantizeBlockSigned(in, out, 0, N, m, d, b[0], b[1], fake);
         for (int i = 0; i < N; i++) {
           float q = ScalarKernels.quantize(in[i] * m, b[0], b[1]);
           float expected = fake ? q / d : q;
