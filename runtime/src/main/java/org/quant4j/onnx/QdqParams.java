@@ -10,8 +10,9 @@ import org.quant4j.tensor.QuantGrid;
 
 /**
  * What the export needs of one enabled quantizer: its name, grid and amax. The checks mirror the
- * reference's ONNX path (SEMANTICS.md section 8): the quantizer must be calibrated, 8-bit, and not
- * signed narrow-range, because ONNX's int8 QuantizeLinear clamps to [-128, 127] while a narrow signed
+ * reference's ONNX path (SEMANTICS.md section 8): an activation quantizer must be calibrated, 8-bit, and
+ * not signed narrow-range (a weight quantizer may have 2 to 8 bits; below 8 its grid values are stored
+ * as an integer initializer), because ONNX's int8 QuantizeLinear clamps to [-128, 127] while a narrow signed
  * quantizer clamps to [-127, 127] (the reference raises the same refusal, with a message that wrongly
  * says "unsigned").
  *
@@ -92,33 +93,88 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
   }
 
   /**
-   * Throws unless ONNX QuantizeLinear/DequantizeLinear can express this quantizer exactly.
+   * Throws unless ONNX QuantizeLinear/DequantizeLinear can express this quantizer exactly on an
+   * activation.
    *
    * @throws IllegalArgumentException naming the quantizer when it has no amax, is not 8-bit, or is signed
    *     with a narrow range
    */
   void requireExportable() {
+    requireCalibrated();
+    if (isE4M3()) {
+      return;
+    }
+    if (numBits != 8) {
+      throw new IllegalArgumentException(
+          "quantizer " + name + " has numBits " + numBits + ": activations export as 8-bit QuantizeLinear/DequantizeLinear"
+              + " only (weights take 2 to 8 bits)");
+    }
+    requireWideSigned();
+  }
+
+  /**
+   * Throws unless the export can write this quantizer exactly on a constant weight: 8-bit as a
+   * QuantizeLinear/DequantizeLinear pair, 2 to 7 bits as an integer initializer holding DL4J's grid
+   * values followed by DequantizeLinear, or FP8 E4M3.
+   *
+   * @throws IllegalArgumentException naming the quantizer when it has no amax, has a bit width outside
+   *     [2, 8], or is 8-bit signed with a narrow range
+   */
+  void requireExportableWeight() {
+    requireCalibrated();
+    if (isE4M3()) {
+      return;
+    }
+    if (numBits < MIN_WEIGHT_BITS || numBits > 8) {
+      throw new IllegalArgumentException(
+          "quantizer " + name + " has numBits " + numBits + ": weights export with " + MIN_WEIGHT_BITS
+              + " to 8 bits (int8 or uint8 ONNX tensors)");
+    }
+    if (numBits == 8) {
+      requireWideSigned();
+    }
+  }
+
+  /**
+   * Whether this weight quantizer exports as an integer initializer plus DequantizeLinear (2 to 7 bits)
+   * rather than a float initializer with a QuantizeLinear/DequantizeLinear pair.
+   *
+   * @return true below 8 bits
+   */
+  boolean storesIntegerWeights() {
+    return !isE4M3() && numBits < 8;
+  }
+
+  /** The fewest bits a weight quantizer exports with. */
+  public static final int MIN_WEIGHT_BITS = 2;
+
+  private void requireCalibrated() {
     if (amax == null) {
       throw new IllegalArgumentException(
           "quantizer " + name + " has no amax: ONNX export requires every enabled quantizer to be calibrated;"
               + " calibrate and load amax before exporting");
     }
-    if (isE4M3()) {
-      if (!perTensor()) {
-        throw new IllegalArgumentException("quantizer " + name + " is FP8 E4M3 with an amax of shape "
-            + java.util.Arrays.toString(amax.shape()) + ": E4M3 export supports a per-tensor amax only");
-      }
-      return;
+    if (isE4M3() && !perTensor()) {
+      throw new IllegalArgumentException("quantizer " + name + " is FP8 E4M3 with an amax of shape "
+          + java.util.Arrays.toString(amax.shape()) + ": E4M3 export supports a per-tensor amax only");
     }
-    if (numBits != 8) {
-      throw new IllegalArgumentException(
-          "quantizer " + name + " has numBits " + numBits + ": ONNX QuantizeLinear/DequantizeLinear export supports 8 bits only");
-    }
+  }
+
+  private void requireWideSigned() {
     if (narrowRange && !unsigned) {
       throw new IllegalArgumentException(
           "quantizer " + name + " is signed with narrowRange=true: ONNX int8 QuantizeLinear clamps to [-128, 127],"
               + " not [-127, 127]; use narrowRange=false to export");
     }
+  }
+
+  /**
+   * The quantizer's integer grid.
+   *
+   * @return the grid of its bit width, sign and range
+   */
+  QuantGrid grid() {
+    return new QuantGrid(numBits, unsigned, narrowRange);
   }
 
   /**
@@ -139,7 +195,7 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
    * @return the scale
    */
   float scaleOf(float amaxValue) {
-    float maxBound = isE4M3() ? E4M3.MAX : new QuantGrid(numBits, unsigned, false).maxBound();
+    float maxBound = isE4M3() ? E4M3.MAX : grid().maxBound();
     float scale = amaxValue / maxBound;
     return scale == 0f ? 1f : scale;
   }
