@@ -132,7 +132,8 @@ public final class OnnxExportReplayer implements KindReplayer {
       }
       quantizers.put(name, new QdqParams(name, 8, false, false, value));
     });
-    return OnnxExport.toBytes(net, quantizers, input, ExportOptions.builder().opset(opset).build());
+    // the reference writes float biases
+    return OnnxExport.toBytes(net, quantizers, input, ExportOptions.builder().opset(opset).int32Bias(false).build());
   }
 
   private static ConvolutionLayer conv(INDArray w) {

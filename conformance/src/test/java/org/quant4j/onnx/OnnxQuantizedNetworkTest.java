@@ -45,7 +45,8 @@ import org.quant4j.dl4j.Quantizers;
  * Networks quantized by {@link QuantModules}, max-calibrated, exported, and run in ONNX Runtime: the
  * ORT output must equal DL4J's fake-quant output within the documented bound (docs/onnx.md): one
  * quantization step of one element of the output layer's quantized input, propagated through that
- * layer ({@code step * max|W|}), plus float32 accumulation error {@code 1e-5 * (1 + max|y|)}.
+ * layer ({@code step * max|W|}), half a step of the output layer's int32 bias ({@code step * max s_w / 2}),
+ * plus float32 accumulation error {@code 1e-5 * (1 + max|y|)}.
  */
 class OnnxQuantizedNetworkTest {
 
@@ -85,7 +86,13 @@ class OnnxQuantizedNetworkTest {
     float step = quantizers.get(outputLayer + "._input_quantizer").amaxValues()[0] / 127f;
     INDArray w = net instanceof MultiLayerNetwork m ? m.getLayer(outputLayer).getParam("W")
         : ((ComputationGraph) net).getLayer(outputLayer).getParam("W");
-    double bound = step * w.amaxNumber().doubleValue() + 1e-5 * (1 + dl4j.amaxNumber().doubleValue());
+    QdqParams wq = quantizers.get(outputLayer + "._weight_quantizer");
+    float maxWeightScale = 0;
+    for (float a : wq.amaxValues()) {
+      maxWeightScale = Math.max(maxWeightScale, wq.scaleOf(a));
+    }
+    double biasHalfStep = 0.5 * step * maxWeightScale;
+    double bound = step * w.amaxNumber().doubleValue() + biasHalfStep + 1e-5 * (1 + dl4j.amaxNumber().doubleValue());
     System.out.printf("%s: max |DL4J - ORT| = %.3g (bound %.3g)%n", label, diff, bound);
     assertTrue(diff <= bound, "max |DL4J - ORT| = " + diff + " exceeds the bound " + bound);
     INDArray ortFloat = OnnxRuntimeRunner.run(OnnxExport.toBytes(net, Map.of(), shape, ExportOptions.defaults()), "input", x);

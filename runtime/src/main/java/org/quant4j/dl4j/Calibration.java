@@ -220,8 +220,13 @@ public final class Calibration {
     }
     Map<String, TensorQuantizer> q = Quantizers.of(model);
     if (q.isEmpty()) {
-      throw new IllegalArgumentException(
-          "model has no quantizers; call QuantModules.initialize() before building and init()-ing it");
+      List<QuantCoverage.Unquantized> outside = QuantCoverage.of(model).unquantized();
+      throw new IllegalArgumentException(outside.isEmpty() || !QuantModules.isActive()
+          ? "model has no quantizers; call QuantModules.initialize() before building and init()-ing it"
+          : "model has no quantizers: none of its layers is in quant4j's layer map ("
+              + outside.stream().map(u -> u.name() + " (" + u.simpleClassName() + ")").limit(5)
+                  .collect(java.util.stream.Collectors.joining(", "))
+              + (outside.size() > 5 ? ", ..." : "") + ")");
     }
     return q;
   }

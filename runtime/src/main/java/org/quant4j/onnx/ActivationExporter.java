@@ -16,7 +16,7 @@ import org.nd4j.linalg.activations.impl.ActivationTanH;
 
 /**
  * Writes a DL4J activation function as ONNX operators: identity → nothing, ReLU → Relu, leaky ReLU →
- * LeakyRelu(alpha), sigmoid → Sigmoid, tanh → Tanh, softmax → Softmax over axis 1 of a 2-D tensor,
+ * LeakyRelu(alpha), sigmoid → Sigmoid, tanh → Tanh, softmax → Softmax over axis 1 (the channels),
  * ELU → Elu(alpha), softplus → Softplus, softsign → Softsign, hard tanh → Clip(-1, 1), ReLU6 →
  * Clip(0, 6). Any other activation, or a ReLU with a cap, threshold or slope, is refused.
  */
@@ -72,13 +72,41 @@ final class ActivationExporter {
       return ctx.clip(scope, tensor, 0f, 6f);
     }
     if (fn instanceof ActivationSoftmax) {
-      if (rank != 2) {
-        throw new IllegalArgumentException(
-            owner + ": softmax on a rank-" + rank + " activation is not exported (only 2-D [batch, classes])");
-      }
-      return ctx.node(scope, "Softmax", List.of(tensor), OnnxGraph.attr("axis", 1L));
+      return softmax(ctx, scope, tensor, 1, rank);
     }
     throw unsupported(owner, fn);
+  }
+
+  /**
+   * Softmax over one axis, the others independent (DL4J's softmax over the channels of each row,
+   * pixel or time step). From opset 13 ONNX Softmax does exactly that; before, it flattens the axes from
+   * {@code axis} on, so the axis is moved last, softmaxed there, and moved back.
+   *
+   * @param ctx the export
+   * @param scope the scope
+   * @param tensor the input
+   * @param axis the softmax axis
+   * @param rank the input's rank
+   * @return the output
+   */
+  static String softmax(ExportContext ctx, String scope, String tensor, int axis, int rank) {
+    if (ctx.opset() >= 13 || axis == rank - 1) {
+      return ctx.node(scope, "Softmax", List.of(tensor), OnnxGraph.attr("axis", (long) axis));
+    }
+    long[] perm = new long[rank];
+    for (int d = 0, j = 0; d < rank; d++) {
+      if (d != axis) {
+        perm[j++] = d;
+      }
+    }
+    perm[rank - 1] = axis;
+    long[] inverse = new long[rank];
+    for (int d = 0; d < rank; d++) {
+      inverse[(int) perm[d]] = d;
+    }
+    String last = ctx.node(scope, "Softmax", List.of(ctx.transpose(scope, tensor, perm)),
+        OnnxGraph.attr("axis", (long) rank - 1));
+    return ctx.transpose(scope, last, inverse);
   }
 
   private static boolean isZeroOrNull(Double v) {
@@ -88,6 +116,6 @@ final class ActivationExporter {
   private static IllegalArgumentException unsupported(String owner, IActivation fn) {
     return new IllegalArgumentException(
         owner + ": activation " + fn + " (" + fn.getClass().getName() + ") has no ONNX export; supported: identity,"
-            + " relu, leakyrelu, elu, sigmoid, tanh, softplus, softsign, hardtanh, relu6, softmax (2-D)");
+            + " relu, leakyrelu, elu, sigmoid, tanh, softplus, softsign, hardtanh, relu6, softmax");
   }
 }

@@ -47,20 +47,20 @@ final class ConvolutionExporter implements LayerExporter {
     if (conf instanceof DepthwiseConvolution2D) {
       long nIn = w.size(2);
       String weight = ctx.weight(name + ".weight", name + ExportContext.WEIGHT, w, depthwise(w.size(3), 2, 3, 0, 1));
-      out = conv(ctx, name, x, weight, bias(ctx, step, conf.hasBias()), attributes(win, nIn, pads));
+      out = conv(ctx, name, x, weight, bias(ctx, step, conf.hasBias(), x, weight), attributes(win, nIn, pads));
     } else if (conf instanceof SeparableConvolution2D) {
       long nIn = w.size(1);
       String weight = ctx.weight(name + ".weight", name + ExportContext.WEIGHT, w, depthwise(w.size(0), 1, 0, 2, 3));
       String depthwiseOut = conv(ctx, name, x, weight, null, attributes(win, nIn, pads));
       String pointwise =
           ctx.weight(name + ".pointwise_weight", name + ExportContext.POINTWISE_WEIGHT, step.param("pW"), WeightLayout.same(0));
-      out = conv(ctx, name, depthwiseOut, pointwise, bias(ctx, step, conf.hasBias()),
+      out = conv(ctx, name, depthwiseOut, pointwise, bias(ctx, step, conf.hasBias(), depthwiseOut, pointwise),
           attributes(new ConvGeometry.Window(new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1}), 1,
               new long[4]));
     } else {
       WeightLayout layout = oneD ? conv1d(w.ordering()) : WeightLayout.same(0);
       String weight = ctx.weight(name + ".weight", name + ExportContext.WEIGHT, w, layout);
-      out = conv(ctx, name, x, weight, bias(ctx, step, conf.hasBias()), attributes(win, 1, pads));
+      out = conv(ctx, name, x, weight, bias(ctx, step, conf.hasBias(), x, weight), attributes(win, 1, pads));
     }
     return ActivationExporter.apply(ctx, name, step.describe(), conf.getActivationFn(), out, step.inputRank());
   }
@@ -96,13 +96,16 @@ final class ConvolutionExporter implements LayerExporter {
     return ctx.node(scope, "Conv", inputs, attrs);
   }
 
-  /** The bias as a 1-D initializer, or null when the layer has none. */
-  static String bias(ExportContext ctx, LayerStep step, boolean hasBias) {
+  /**
+   * The bias of an operator reading {@code input} and {@code weight}: int32 through DequantizeLinear
+   * or float, as {@link ExportContext#bias} decides; null when the layer has none.
+   */
+  static String bias(ExportContext ctx, LayerStep step, boolean hasBias, String input, String weight) {
     if (!hasBias) {
       return null;
     }
     INDArray b = step.param("b");
-    return ctx.floats(step.name() + ".bias", b.reshape(b.length()));
+    return ctx.bias(step.name() + ".bias", b.reshape(b.length()), input, weight);
   }
 
   /** The attributes of Conv and ConvTranspose, in the order PyTorch's exporter writes them. */

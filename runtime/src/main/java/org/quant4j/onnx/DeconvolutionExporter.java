@@ -34,7 +34,8 @@ final class DeconvolutionExporter implements LayerExporter {
         threeD ? new WeightLayout(v -> v.permute(4, 3, 0, 1, 2), 1) : WeightLayout.same(1);
     String weight = ctx.weight(name + ".weight", name + ExportContext.WEIGHT, step.param("W"), layout);
     List<String> inputs = new ArrayList<>(List.of(x, weight));
-    String bias = ConvolutionExporter.bias(ctx, step, conf.hasBias());
+    // float bias: ONNX Runtime has no integer ConvTranspose kernel to hand an int32 bias to
+    String bias = ConvolutionExporter.bias(ctx, step, conf.hasBias(), null, null);
     if (bias != null) {
       inputs.add(bias);
     }

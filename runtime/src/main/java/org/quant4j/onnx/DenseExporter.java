@@ -35,7 +35,7 @@ final class DenseExporter implements LayerExporter {
     String w = ctx.weight(name + ".weight", name + ExportContext.WEIGHT, step.param("W"),
         new WeightLayout(v -> v.transpose(), 0));
     List<String> inputs = new ArrayList<>(List.of(x, w));
-    String b = ConvolutionExporter.bias(ctx, step, hasBias);
+    String b = ConvolutionExporter.bias(ctx, step, hasBias, x, w);
     if (b != null) {
       inputs.add(b);
     }

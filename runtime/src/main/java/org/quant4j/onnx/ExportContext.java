@@ -1,6 +1,7 @@
 package org.quant4j.onnx;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,17 +31,20 @@ final class ExportContext {
 
   private final OnnxGraph graph = new OnnxGraph();
   private final int opset;
+  private final boolean int32Bias;
   private final Map<String, QdqParams> quantizers;
   private final Set<String> placed = new LinkedHashSet<>();
+  private final Map<String, QdqInserter.Dequantized> dequantized = new HashMap<>();
 
   /**
    * A context for one export.
    *
-   * @param opset the opset to write
+   * @param options the export options (opset, int32 biases)
    * @param quantizers the enabled quantizers by name (disabled ones are left out by the caller)
    */
-  ExportContext(int opset, Map<String, QdqParams> quantizers) {
-    this.opset = opset;
+  ExportContext(ExportOptions options, Map<String, QdqParams> quantizers) {
+    this.opset = options.opset();
+    this.int32Bias = options.int32Bias();
     this.quantizers = new LinkedHashMap<>(quantizers);
   }
 
@@ -67,7 +71,7 @@ final class ExportContext {
       return tensor;
     }
     placed.add(quantizerName);
-    return QdqInserter.activation(graph, opset, q, tensor);
+    return remember(QdqInserter.activation(graph, opset, q, tensor));
   }
 
   /**
@@ -81,13 +85,64 @@ final class ExportContext {
    * @return the tensor the operator reads
    */
   String weight(String initializerName, String quantizerName, INDArray dl4jWeight, WeightLayout layout) {
-    String tensor = graph.initializer(OnnxTensors.floats(initializerName, layout.apply(dl4jWeight)));
     QdqParams q = quantizers.get(quantizerName);
     if (q == null) {
-      return tensor;
+      return graph.initializer(OnnxTensors.floats(initializerName, layout.apply(dl4jWeight)));
     }
     placed.add(quantizerName);
-    return QdqInserter.weight(graph, opset, q, tensor, dl4jWeight.shape(), layout);
+    return remember(QdqInserter.weight(graph, opset, q, initializerName, dl4jWeight, layout));
+  }
+
+  private String remember(QdqInserter.Dequantized d) {
+    dequantized.put(d.tensor(), d);
+    return d.tensor();
+  }
+
+  /**
+   * Writes the bias of a Conv or Gemm. When int32 biases are on and the operator's data input and
+   * weight both arrive through integer DequantizeLinear nodes (the input per tensor), the bias is
+   * stored as int32 {@code rint(b / (s_x · s_w[c]))} read by a DequantizeLinear with scale
+   * {@code s_x · s_w[c]} (float32 product, per output channel when the weight is) and zero point 0, the
+   * form ONNX Runtime's quantizer writes and its integer kernels take; otherwise it is a float
+   * initializer. A bias whose quantized value would not fit int32 stays float.
+   *
+   * @param name the initializer's name
+   * @param bias the 1-D bias; never modified
+   * @param input the tensor the operator reads as data
+   * @param weight the tensor the operator reads as weight (axis 0 its output channels)
+   * @return the tensor the operator reads as bias
+   */
+  String bias(String name, INDArray bias, String input, String weight) {
+    QdqInserter.Dequantized x = dequantized.get(input);
+    QdqInserter.Dequantized w = dequantized.get(weight);
+    float[] b = bias.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+    boolean integer = int32Bias && x != null && w != null && x.integer() && w.integer() && x.axis() < 0
+        && (w.axis() < 0 || (w.axis() == 0 && w.scales().length == b.length));
+    if (!integer) {
+      return floats(name, bias.reshape(bias.length()));
+    }
+    float[] scales = new float[w.scales().length];
+    int[] q = new int[b.length];
+    for (int c = 0; c < b.length; c++) {
+      float scale = x.scales()[0] * w.scales()[w.axis() < 0 ? 0 : c];
+      if (w.axis() >= 0 || c == 0) {
+        scales[w.axis() < 0 ? 0 : c] = scale;
+      }
+      double v = Math.rint(b[c] / (double) scale);
+      if (!(Math.abs(v) <= Integer.MAX_VALUE)) {
+        return floats(name, bias.reshape(bias.length()));
+      }
+      q[c] = (int) v;
+    }
+    long[] scaleShape = w.axis() < 0 ? new long[0] : new long[] {b.length};
+    String scope = name.replace('.', '/');
+    String stored = graph.initializer(OnnxTensors.int32s(name, new long[] {b.length}, q));
+    String scale = graph.constant(scope, OnnxTensors.floats("", scaleShape, scales));
+    String zeroPoint = graph.constant(scope, OnnxTensors.int32s("", scaleShape, new int[scales.length]));
+    List<String> inputs = List.of(stored, scale, zeroPoint);
+    return w.axis() < 0
+        ? graph.node(scope, "DequantizeLinear", inputs)
+        : graph.node(scope, "DequantizeLinear", inputs, OnnxGraph.attr("axis", 0L));
   }
 
   /**

@@ -3,8 +3,8 @@ package org.quant4j.onnx;
 import java.util.List;
 
 /**
- * How {@link OnnxExport} writes a network: the opset, the graph's input and output names, and whether
- * the batch dimension is symbolic. Immutable; build one with {@link #builder()}.
+ * How {@link OnnxExport} writes a network: the opset, the graph's input and output names, whether
+ * the batch dimension is symbolic, and whether quantized operators get int32 biases. Immutable; build one with {@link #builder()}.
  *
  * <p>Opset 13 is the default, as in the reference's {@code golden/onnx_export.json}. Opset 10 is the
  * first with QuantizeLinear/DequantizeLinear, but has no {@code axis} attribute, so it is accepted only
@@ -31,17 +31,19 @@ public final class ExportOptions {
   private final String inputName;
   private final List<String> outputNames;
   private final boolean dynamicBatch;
+  private final boolean int32Bias;
 
   private ExportOptions(Builder b) {
     this.opset = b.opset;
     this.inputName = b.inputName;
     this.outputNames = b.outputNames;
     this.dynamicBatch = b.dynamicBatch;
+    this.int32Bias = b.int32Bias;
   }
 
   /**
    * The defaults: opset 13, input {@code input}, output {@code output} (a ComputationGraph with several
-   * outputs names them after their vertices), fixed batch size.
+   * outputs names them after their vertices), fixed batch size, int32 biases.
    *
    * @return the default options
    */
@@ -64,7 +66,8 @@ public final class ExportOptions {
    * @return a new builder
    */
   public Builder toBuilder() {
-    return new Builder().opset(opset).inputName(inputName).outputNames(outputNames).dynamicBatch(dynamicBatch);
+    return new Builder().opset(opset).inputName(inputName).outputNames(outputNames).dynamicBatch(dynamicBatch)
+        .int32Bias(int32Bias);
   }
 
   /**
@@ -104,10 +107,24 @@ public final class ExportOptions {
     return dynamicBatch;
   }
 
+  /**
+   * Whether the bias of a Conv or Gemm whose data input and weight are both quantized is written as an
+   * int32 tensor through DequantizeLinear (scale = input scale × weight scale per output channel, zero
+   * point 0), the form ONNX Runtime's quantizer and TensorRT expect, so that ONNX Runtime fuses the
+   * operator into its integer kernels. The rounding adds at most half a bias step,
+   * {@code s_x · s_w[c] / 2}, to each output of the operator (docs/onnx.md). When false, biases stay
+   * float.
+   *
+   * @return true (the default) for int32 biases
+   */
+  public boolean int32Bias() {
+    return int32Bias;
+  }
+
   @Override
   public String toString() {
     return "ExportOptions(opset=" + opset + ", inputName=" + inputName + ", outputNames=" + outputNames
-        + ", dynamicBatch=" + dynamicBatch + ")";
+        + ", dynamicBatch=" + dynamicBatch + ", int32Bias=" + int32Bias + ")";
   }
 
   /** Builds {@link ExportOptions}; every setter checks its argument. */
@@ -116,6 +133,7 @@ public final class ExportOptions {
     private String inputName = "input";
     private List<String> outputNames = List.of();
     private boolean dynamicBatch;
+    private boolean int32Bias = true;
 
     private Builder() {}
 
@@ -187,6 +205,19 @@ public final class ExportOptions {
      */
     public Builder dynamicBatch(boolean dynamic) {
       this.dynamicBatch = dynamic;
+      return this;
+    }
+
+    /**
+     * Writes the biases of quantized Conv and Gemm operators as int32 through DequantizeLinear, or as
+     * float.
+     *
+     * @param int32 true for int32 biases (the default), false for float biases
+     * @return this builder
+     * @see ExportOptions#int32Bias()
+     */
+    public Builder int32Bias(boolean int32) {
+      this.int32Bias = int32;
       return this;
     }
 

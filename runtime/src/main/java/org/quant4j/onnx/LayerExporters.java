@@ -4,7 +4,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.GravesLSTM;
+import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
+import org.deeplearning4j.nn.conf.layers.RnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.SpaceToDepthLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
+import org.deeplearning4j.nn.conf.layers.objdetect.Yolo2OutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.conf.layers.CenterLossOutputLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution1D;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.Convolution2D;
@@ -30,8 +41,10 @@ import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 /**
  * Which exporter writes which DL4J layer configuration class. Dispatch is on the exact class, so a
  * subclass the export does not know (with behaviour it cannot see) is refused rather than written as
- * its parent. Activation and loss layers write their activation only (the loss plays no part in
- * inference), after an input quantizer if one was configured for them; dropout is the identity.
+ * its parent. Activation and loss layers (LossLayer, CnnLossLayer, RnnLossLayer) write their activation
+ * only (the loss plays no part in inference; softmax runs over the channels), after an input quantizer if
+ * one was configured for them; output layers with a loss (OutputLayer, CenterLossOutputLayer,
+ * RnnOutputLayer) write their dense part and activation; dropout is the identity.
  */
 final class LayerExporters {
 
@@ -45,9 +58,9 @@ final class LayerExporters {
     LayerExporter activationOnly =
         (ctx, s) -> ActivationExporter.apply(
             ctx, s.name(), s.describe(), s.conf() instanceof ActivationLayer a ? a.getActivationFn()
-                : ((LossLayer) s.conf()).getActivationFn(), ctx.quantize(s.name() + ExportContext.INPUT, s.input()),
+                : ((BaseLayer) s.conf()).getActivationFn(), ctx.quantize(s.name() + ExportContext.INPUT, s.input()),
             s.inputRank());
-    for (Class<?> c : List.of(DenseLayer.class, OutputLayer.class)) {
+    for (Class<?> c : List.of(DenseLayer.class, OutputLayer.class, CenterLossOutputLayer.class)) {
       BY_CLASS.put(c, dense);
     }
     for (Class<?> c : List.of(ConvolutionLayer.class, Convolution2D.class, Convolution1DLayer.class,
@@ -61,9 +74,18 @@ final class LayerExporters {
       BY_CLASS.put(c, pool);
     }
     BY_CLASS.put(LSTM.class, new LstmExporter());
+    BY_CLASS.put(GravesLSTM.class, new LstmExporter());
+    BY_CLASS.put(LastTimeStep.class, new LastTimeStepExporter());
+    BY_CLASS.put(RnnOutputLayer.class, new RnnOutputExporter());
+    BY_CLASS.put(LocalResponseNormalization.class, new LrnExporter());
+    BY_CLASS.put(Upsampling2D.class, new UpsamplingExporter());
+    BY_CLASS.put(SpaceToDepthLayer.class, new SpaceToDepthExporter());
+    BY_CLASS.put(Yolo2OutputLayer.class, new Yolo2OutputExporter());
     BY_CLASS.put(BatchNormalization.class, new BatchNormExporter());
     BY_CLASS.put(ActivationLayer.class, activationOnly);
-    BY_CLASS.put(LossLayer.class, activationOnly);
+    for (Class<?> c : List.of(LossLayer.class, CnnLossLayer.class, RnnLossLayer.class)) {
+      BY_CLASS.put(c, activationOnly);
+    }
     BY_CLASS.put(DropoutLayer.class, (ctx, s) -> s.input());
     BY_CLASS.put(ZeroPaddingLayer.class, new ZeroPaddingExporter());
   }

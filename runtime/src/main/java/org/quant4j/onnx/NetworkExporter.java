@@ -43,7 +43,7 @@ final class NetworkExporter {
    */
   static ModelProto export(Model net, Map<String, QdqParams> quantizers, long[] inputShape, ExportOptions options) {
     InputType inputType = inputType(inputShape);
-    ExportContext ctx = new ExportContext(options.opset(), quantizers);
+    ExportContext ctx = new ExportContext(options, quantizers);
     long[] declared = inputShape.clone();
     if (options.dynamicBatch()) {
       declared[0] = -1;
@@ -148,7 +148,8 @@ final class NetworkExporter {
         out = p.tensor();
         outType = p.type();
       } else {
-        out = VertexExporter.export(ctx, name, vertex, inTensors, identityInputs(net, inputNames));
+        out = VertexExporter.export(ctx, name, vertex, inTensors, identityInputs(net, inputNames),
+            inTypes.get(0).getShape(true).length);
         outType = vertex.getOutputType(-1, inTypes.toArray(InputType[]::new));
       }
       tensors.put(name, out);

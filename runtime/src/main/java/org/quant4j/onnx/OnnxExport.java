@@ -13,7 +13,9 @@ import org.quant4j.internal.AtomicFiles;
 /**
  * Exports a DL4J MultiLayerNetwork or ComputationGraph as an ONNX model with QuantizeLinear /
  * DequantizeLinear pairs where the network has enabled quantizers, the form TensorRT builds as an INT8
- * engine. Weights are float initializers followed by Q→DQ (with {@code axis} when per-channel); input
+ * engine. Weights are float initializers followed by Q→DQ (with {@code axis} when per-channel), or, for
+ * 2- to 7-bit weight quantizers, int8 initializers of grid values followed by DQ; the biases of quantized
+ * Conv and Gemm operators are int32 through DQ unless {@link ExportOptions#int32Bias()} is off; input
  * quantizers become Q→DQ on the layer's input; a residual quantizer becomes Q→DQ on the identity input
  * of its Add. Scale {@code amax/127} ({@code /255} unsigned), zero point 0 of type int8 (uint8), as the
  * reference exports them ({@code golden/onnx_export.json}).

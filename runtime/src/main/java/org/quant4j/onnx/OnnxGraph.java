@@ -223,6 +223,18 @@ final class OnnxGraph {
   }
 
   /**
+   * A string attribute.
+   *
+   * @param name the attribute name
+   * @param value its value
+   * @return the attribute
+   */
+  static AttributeProto string(String name, String value) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFromUtf8(value)).build();
+  }
+
+  /**
    * A string-list attribute.
    *
    * @param name the attribute name

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.protobuf.ByteString;
 
 /**
- * Encodes tensors as ONNX {@code TensorProto}s: float32, int64, int8 and uint8, always as little-endian
+ * Encodes tensors as ONNX {@code TensorProto}s: float32, int64, int32, int8 and uint8, always as little-endian
  * {@code raw_data} in C order, which is how the ONNX spec stores dense tensors.
  */
 public final class OnnxTensors {
@@ -76,6 +76,35 @@ public final class OnnxTensors {
         unsigned ? TensorProto.DataType.UINT8 : TensorProto.DataType.INT8,
         shape,
         new byte[Math.toIntExact(count)]);
+  }
+
+  /**
+   * An int8 (or uint8) tensor of grid values, as a weight stored already quantized.
+   *
+   * @param name the tensor's name
+   * @param unsigned uint8 when true, else int8
+   * @param shape its shape
+   * @param data the values in C order, one byte each
+   * @return the tensor
+   */
+  static TensorProto integers(String name, boolean unsigned, long[] shape, byte[] data) {
+    return tensor(name, unsigned ? TensorProto.DataType.UINT8 : TensorProto.DataType.INT8, shape, data.clone());
+  }
+
+  /**
+   * An int32 tensor, as a quantized bias or its zero point.
+   *
+   * @param name the tensor's name
+   * @param shape its shape; empty for a 0-dim scalar
+   * @param data the values in C order
+   * @return the tensor
+   */
+  static TensorProto int32s(String name, long[] shape, int[] data) {
+    ByteBuffer bytes = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (int v : data) {
+      bytes.putInt(v);
+    }
+    return tensor(name, TensorProto.DataType.INT32, shape, bytes.array());
   }
 
   /**

@@ -10,8 +10,9 @@ import org.quant4j.tensor.QuantGrid;
 
 /**
  * What the export needs of one enabled quantizer: its name, grid and amax. The checks mirror the
- * reference's ONNX path (SEMANTICS.md section 8): the quantizer must be calibrated, 8-bit, and not
- * signed narrow-range, because ONNX's int8 QuantizeLinear clamps to [-128, 127] while a narrow signed
+ * reference's ONNX path (SEMANTICS.md section 8): an activation quantizer must be calibrated, 8-bit, and
+ * not signed narrow-range (a weight quantizer may have 2 to 8 bits; below 8 its grid values are stored
+ * as an integer initializer), because ONNX's int8 QuantizeLinear clamps to [-128, 127] while a narrow signed
  * quantizer clamps to [-127, 127] (the reference raises the same refusal, with a message that wrongly
  * says "unsigned").
  *
@@ -92,15 +93,46 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
   }
 
   /**
-   * Throws unless ONNX QuantizeLinear/DequantizeLinear can express this quantizer exactly.
+   * Throws unless the export can write this quantizer exactly: on an activation, an 8-bit
+   * QuantizeLinear/DequantizeLinear pair (or FP8 E4M3); on a constant weight, 8 bits as a pair, 2 to 7 bits as
+   * an integer initializer holding DL4J's grid values followed by DequantizeLinear, or FP8 E4M3.
    *
-   * @param zeroAllowed whether an amax of 0 may be exported (as a scale of 1, as the reference does):
-   *     true for weights, whose channel of amax 0 holds only zeros, which any scale keeps; false for
-   *     activations, which the fake quantizer turns into zeros and a scale of 1 would not
-   * @throws IllegalArgumentException naming the quantizer when it has no amax, an amax that is NaN,
-   *     infinite, negative or (unless allowed) 0, is not 8-bit, or is signed with a narrow range
+   * @param weight true for a weight, whose channel of amax 0 holds only zeros, which any scale keeps (exported
+   *     with a scale of 1, as the reference does); false for an activation, which the fake quantizer turns into
+   *     zeros at amax 0 and no scale would reproduce
+   * @throws IllegalArgumentException naming the quantizer when it has no amax, an amax that is NaN, infinite,
+   *     negative or (on an activation) 0, a bit width the export cannot write, or is 8-bit signed with a
+   *     narrow range
    */
-  public void requireExportable(boolean zeroAllowed) {
+  public void requireExportable(boolean weight) {
+    requireCalibrated(weight);
+    if (isE4M3()) {
+      return;
+    }
+    if (weight ? numBits < MIN_WEIGHT_BITS || numBits > 8 : numBits != 8) {
+      throw new IllegalArgumentException("quantizer " + name + " has numBits " + numBits + ": "
+          + (weight ? "weights export with " + MIN_WEIGHT_BITS + " to 8 bits (int8 or uint8 ONNX tensors)"
+              : "activations export as 8-bit QuantizeLinear/DequantizeLinear only (weights take 2 to 8 bits)"));
+    }
+    if (numBits == 8) {
+      requireWideSigned();
+    }
+  }
+
+  /**
+   * Whether this weight quantizer exports as an integer initializer plus DequantizeLinear (2 to 7 bits)
+   * rather than a float initializer with a QuantizeLinear/DequantizeLinear pair.
+   *
+   * @return true below 8 bits
+   */
+  public boolean storesIntegerWeights() {
+    return !isE4M3() && numBits < 8;
+  }
+
+  /** The fewest bits a weight quantizer exports with. */
+  public static final int MIN_WEIGHT_BITS = 2;
+
+  private void requireCalibrated(boolean zeroAllowed) {
     if (amax == null) {
       throw new IllegalArgumentException(
           "quantizer " + name + " has no amax: ONNX export requires every enabled quantizer to be calibrated;"
@@ -116,22 +148,27 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
             + "; calibrate again or set a valid amax");
       }
     }
-    if (isE4M3()) {
-      if (!perTensor()) {
-        throw new IllegalArgumentException("quantizer " + name + " is FP8 E4M3 with an amax of shape "
-            + java.util.Arrays.toString(amax.shape()) + ": E4M3 export supports a per-tensor amax only");
-      }
-      return;
+    if (isE4M3() && !perTensor()) {
+      throw new IllegalArgumentException("quantizer " + name + " is FP8 E4M3 with an amax of shape "
+          + java.util.Arrays.toString(amax.shape()) + ": E4M3 export supports a per-tensor amax only");
     }
-    if (numBits != 8) {
-      throw new IllegalArgumentException(
-          "quantizer " + name + " has numBits " + numBits + ": ONNX QuantizeLinear/DequantizeLinear export supports 8 bits only");
-    }
+  }
+
+  private void requireWideSigned() {
     if (narrowRange && !unsigned) {
       throw new IllegalArgumentException(
           "quantizer " + name + " is signed with narrowRange=true: ONNX int8 QuantizeLinear clamps to [-128, 127],"
               + " not [-127, 127]; use narrowRange=false to export");
     }
+  }
+
+  /**
+   * The quantizer's integer grid.
+   *
+   * @return the grid of its bit width, sign and range
+   */
+  QuantGrid grid() {
+    return new QuantGrid(numBits, unsigned, narrowRange);
   }
 
   /**
@@ -152,7 +189,7 @@ public record QdqParams(String name, int numBits, boolean unsigned, boolean narr
    * @return the scale
    */
   public float scaleOf(float amaxValue) {
-    float maxBound = isE4M3() ? E4M3.MAX : new QuantGrid(numBits, unsigned, false).maxBound();
+    float maxBound = isE4M3() ? E4M3.MAX : grid().maxBound();
     float scale = amaxValue / maxBound;
     return scale == 0f ? 1f : scale;
   }

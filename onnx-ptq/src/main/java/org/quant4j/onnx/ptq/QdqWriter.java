@@ -57,6 +57,10 @@ final class QdqWriter {
         continue;
       }
       q.requireExportable(t.isWeight());
+      if (q.storesIntegerWeights()) {
+        throw new IllegalArgumentException("quantizer " + t.name() + " has numBits " + q.numBits()
+            + ": quantize-onnx writes 8-bit weights (and FP8 E4M3) only");
+      }
       float[] amax = q.amaxValues();
       boolean perChannel = !q.perTensor();
       if (perChannel && !t.isWeight()) {

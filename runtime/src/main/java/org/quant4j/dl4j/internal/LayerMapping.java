@@ -12,15 +12,20 @@ import org.quant4j.dl4j.QuantRole;
  * 1.0.0-M2.1 layer implementations get quantizers, and for each weight parameter its role and the
  * axes of its output channels (the per-channel amax axes).
  *
- * <p>Weight layouts (M2.1): Dense/Output {@code [nIn, nOut]}; Convolution1D {@code [nOut, nIn, k, 1]};
+ * <p>Weight layouts (M2.1): Dense/Output/RnnOutput/CenterLossOutput {@code [nIn, nOut]}; Convolution1D {@code [nOut, nIn, k, 1]};
  * Convolution 2D/3D {@code [nOut, nIn, k...]}; Deconvolution2D {@code [nIn, nOut, kH, kW]};
  * Deconvolution3D {@code [kD, kH, kW, nOut, nIn]}; DepthwiseConvolution2D {@code [kH, kW, nIn, mult]};
  * SeparableConvolution2D depth-wise {@code [mult, nIn, kH, kW]} and point-wise
- * {@code [nOut, nIn*mult, 1, 1]}; LSTM input {@code [nIn, 4*nOut]} and recurrent {@code [nOut, 4*nOut]}.
+ * {@code [nOut, nIn*mult, 1, 1]}; LSTM input {@code [nIn, 4*nOut]} and recurrent {@code [nOut, 4*nOut]};
+ * GravesLSTM the same with three peephole columns appended to the recurrent weight,
+ * {@code [nOut, 4*nOut + 3]} (each its own channel when per-channel).
  */
 enum LayerMapping {
   DENSE("org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer", false, weight("W", QuantRole.WEIGHT, 1)),
   OUTPUT("org.deeplearning4j.nn.layers.OutputLayer", false, weight("W", QuantRole.WEIGHT, 1)),
+  RNN_OUTPUT("org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer", false, weight("W", QuantRole.WEIGHT, 1)),
+  CENTER_LOSS_OUTPUT("org.deeplearning4j.nn.layers.training.CenterLossOutputLayer", false,
+      weight("W", QuantRole.WEIGHT, 1)),
   CONVOLUTION_1D("org.deeplearning4j.nn.layers.convolution.Convolution1DLayer", true,
       weight("W", QuantRole.WEIGHT, 0)),
   CONVOLUTION_2D("org.deeplearning4j.nn.layers.convolution.ConvolutionLayer", false,
@@ -40,6 +45,8 @@ enum LayerMapping {
   SUBSAMPLING_3D("org.deeplearning4j.nn.layers.convolution.subsampling.Subsampling3DLayer", false),
   GLOBAL_POOLING("org.deeplearning4j.nn.layers.pooling.GlobalPoolingLayer", false),
   LSTM("org.deeplearning4j.nn.layers.recurrent.LSTM", false,
+      weight("W", QuantRole.WEIGHT, 1), weight("RW", QuantRole.RECURRENT_WEIGHT, 1)),
+  GRAVES_LSTM("org.deeplearning4j.nn.layers.recurrent.GravesLSTM", false,
       weight("W", QuantRole.WEIGHT, 1), weight("RW", QuantRole.RECURRENT_WEIGHT, 1));
 
   /** The fully qualified name of DL4J's ElementWiseVertex, which gets the residual quantizer. */
