@@ -20,7 +20,7 @@ import org.quant4j.report.Table;
 public record DemoResult(
     Map<String, Double> top1,
     Map<String, String> bestPtq,
-    OnnxAgreement onnx,
+    List<OnnxAgreement> onnx,
     List<PairedTiming> costs,
     List<Table> tables,
     Path report,

@@ -38,12 +38,16 @@ final class DemoTables {
             + " 2.2.1, torch 1.13.1 CPU, same recipe (DESIGN.md)."));
   }
 
-  static Table onnx(OnnxAgreement a) {
-    return new Table("Best w8a8 PTQ model: QDQ ONNX in ONNX Runtime vs DL4J",
-        List.of("images", "top-1 agreement", "max |diff|", "ORT top-1"),
-        List.of(List.of(String.valueOf(a.images()), pct(100 * a.top1Agreement()) + "%",
-            String.format(Locale.ROOT, "%.3g", a.maxAbsDiff()), pct(a.onnxTop1()) + "%")),
-        List.of());
+  static Table onnx(List<OnnxAgreement> sessions) {
+    List<List<String>> rows = new ArrayList<>();
+    for (OnnxAgreement a : sessions) {
+      rows.add(List.of(a.session().toString(), String.valueOf(a.images()), pct(100 * a.top1Agreement()) + "%",
+          String.format(Locale.ROOT, "%.3g", a.maxAbsDiff()), pct(a.onnxTop1()) + "%"));
+    }
+    return new Table("Best w8a8 PTQ model: QDQ ONNX in ONNX Runtime " + ai.onnxruntime.OrtEnvironment.getEnvironment()
+        .getVersion() + " vs DL4J", List.of("session", "images", "top-1 agreement", "max |diff|", "ORT top-1"), rows,
+        List.of("UNOPTIMIZED: graph optimisations off; DEFAULT: ORT's defaults; INT8: defaults plus"
+            + " session.qdqisint8allowed=1, the session to deploy with (docs/onnx.md)."));
   }
 
   static Table costs(List<PairedTiming> costs) {

@@ -1,45 +1,48 @@
 package org.quant4j.examples.demo;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.quant4j.conformance.OnnxRuntimeRunner;
 import org.quant4j.data.ImageSet;
 import org.quant4j.data.ImageSetIterator;
 import org.quant4j.examples.lenet.Accuracy;
 
 /**
- * How closely an exported ONNX model, run in ONNX Runtime, agrees with the DL4J network it came from
- * on the same images.
+ * How closely an exported ONNX model, run in one kind of ONNX Runtime session, agrees with the DL4J network it
+ * came from on the same images.
  *
+ * @param session the ORT session: optimisations off, ORT's defaults, or the int8 session users deploy with
+ *     ({@link OnnxRuntimeRunner.Kind})
  * @param images how many images were compared
  * @param top1Agreement the fraction of images with the same arg-max class, in [0, 1]
  * @param maxAbsDiff the largest |ONNX output - DL4J output| over all images and classes
  * @param onnxTop1 the ONNX model's top-1 accuracy in %
  */
-public record OnnxAgreement(int images, double top1Agreement, double maxAbsDiff, double onnxTop1) {
+public record OnnxAgreement(OnnxRuntimeRunner.Kind session, int images, double top1Agreement, double maxAbsDiff,
+    double onnxTop1) {
 
   /**
-   * Runs the model in ONNX Runtime (CPU) and the network in DL4J on the same batches.
+   * Runs the model in every kind of ORT session (CPU, one thread) and the network in DL4J on the same batches.
    *
-   * @param onnx the exported model (dynamic batch)
+   * @param onnx the exported model (dynamic batch, input named {@code input})
    * @param net the DL4J network, in the state it was exported in
    * @param test labelled images
-   * @return the agreement
+   * @return one agreement per session kind, in {@link OnnxRuntimeRunner.Kind} order
    * @throws OrtException if ONNX Runtime cannot load or run the model
+   * @throws IOException if the model cannot be read
    */
-  public static OnnxAgreement measure(Path onnx, Model net, ImageSet test) throws OrtException {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-      opts.setIntraOpNumThreads(1);
-      try (OrtSession session = env.createSession(onnx.toString(), opts)) {
-        String input = session.getInputNames().iterator().next();
+  public static List<OnnxAgreement> measure(Path onnx, Model net, ImageSet test) throws OrtException, IOException {
+    byte[] model = Files.readAllBytes(onnx);
+    List<OnnxAgreement> all = new ArrayList<>();
+    for (OnnxRuntimeRunner.Kind kind : OnnxRuntimeRunner.Kind.values()) {
+      try (OnnxRuntimeRunner.Session session = OnnxRuntimeRunner.open(model, kind, null)) {
         ImageSetIterator it = ImageSetIterator.inOrder(test, Accuracy.EVAL_BATCH);
         long same = 0;
         long correct = 0;
@@ -49,11 +52,7 @@ public record OnnxAgreement(int images, double top1Agreement, double maxAbsDiff,
           DataSet ds = it.next();
           INDArray x = ds.getFeatures();
           float[][] dl4j = Accuracy.output(net, x).toFloatMatrix();
-          float[][] ort;
-          try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data().asFloat()), x.shape());
-              OrtSession.Result r = session.run(Map.of(input, t))) {
-            ort = (float[][]) r.get(0).getValue();
-          }
+          float[][] ort = session.run("input", x).toFloatMatrix();
           for (int i = 0; i < dl4j.length; i++) {
             int a = argMax(dl4j[i]);
             int b = argMax(ort[i]);
@@ -65,9 +64,10 @@ public record OnnxAgreement(int images, double top1Agreement, double maxAbsDiff,
           }
           offset += dl4j.length;
         }
-        return new OnnxAgreement(offset, (double) same / offset, maxDiff, 100.0 * correct / offset);
+        all.add(new OnnxAgreement(kind, offset, (double) same / offset, maxDiff, 100.0 * correct / offset));
       }
     }
+    return all;
   }
 
   private static int argMax(float[] v) {
