@@ -64,7 +64,7 @@ public final class Calibration {
    * @param data the calibration data
    * @param numBatches the number of batches to use, at least 1
    * @return the number of batches used
-   * @throws IllegalArgumentException if an argument is null, numBatches < 1, the model has no
+   * @throws IllegalArgumentException if an argument is null, numBatches {@literal <} 1, the model has no
    *     quantizers, or a batch holds non-finite features (the message names the quantizer and the count)
    * @throws IllegalStateException if another thread is running {@code collectStats} on the same model
    */
