@@ -17,8 +17,10 @@ import org.quant4j.annotations.Quantize;
  * the weight through {@link #weight()}, so the generated override of the accessor is what puts the
  * quantized weight into the product.
  */
-@Quantize
+// [class]
+@Quantize                             // input: 8 bit per tensor; weight: 8 bit per row (axis 0)
 public class Linear {
+// [class]
 
   private final INDArray weight;
   private final INDArray bias;
@@ -75,19 +77,25 @@ public class Linear {
    * @param input the batch, {@code [batch, inFeatures]}
    * @return a new {@code [batch, outFeatures]} array
    */
+// [class]
+
   public INDArray forward(@QuantInput INDArray input) {
     return input.mmul(weight().transpose()).addiRowVector(bias);
   }
+// [class]
 
   /**
    * The weight the layer computes with.
    *
    * @return the {@code [outFeatures, inFeatures]} weight
    */
+// [class]
+
   @QuantWeight
   public INDArray weight() {
     return weight;
   }
+// [class]
 
   /**
    * The bias, never quantized (as in the reference).
@@ -97,4 +105,6 @@ public class Linear {
   public INDArray bias() {
     return bias;
   }
+// [class]
 }
+// [class]

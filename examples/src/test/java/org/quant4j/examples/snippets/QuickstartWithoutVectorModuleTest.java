@@ -33,7 +33,7 @@ class QuickstartWithoutVectorModuleTest {
     Path plain = Files.createDirectories(tmp.resolve("plain"));
 
     String withModule = run(flagged, "--add-modules=jdk.incubator.vector");
-    Files.copy(flagged.resolve("lenet-fp32.zip"), plain.resolve("lenet-fp32.zip"));
+    Files.copy(flagged.resolve("fp32.zip"), plain.resolve("fp32.zip"));
     String withoutModule = run(plain);
 
     assertFalse(withModule.contains(NOTICE), withModule);
@@ -41,7 +41,7 @@ class QuickstartWithoutVectorModuleTest {
     assertEquals(1, withoutModule.split(NOTICE, -1).length - 1, "the notice is printed once:\n" + withoutModule);
     assertEquals(accuracyLines(withModule), accuracyLines(withoutModule));
     assertEquals(3, accuracyLines(withModule).size(), withModule);
-    for (String file : new String[] {"amax.json", "lenet.onnx"}) {
+    for (String file : new String[] {"amax.json", "model.onnx"}) {
       assertArrayEquals(Files.readAllBytes(flagged.resolve(file)), Files.readAllBytes(plain.resolve(file)), file);
     }
   }
