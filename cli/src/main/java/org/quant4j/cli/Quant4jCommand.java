@@ -3,6 +3,7 @@ package org.quant4j.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,16 +38,24 @@ public final class Quant4jCommand implements Runnable {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
   @Option(names = {"-X", "--verbose"}, scope = ScopeType.INHERIT,
-      description = "On an error, print the stack trace after the one-line message.")
+      description = "On an error, print the stack trace after the one-line message; show the INFO logs of ND4J,"
+          + " DL4J and the other libraries.")
   boolean verbose;
 
   /**
-   * Runs the command line and exits with its status.
+   * Runs the command line and exits with its status. The libraries' INFO logs are quiet unless
+   * {@code --verbose} ({@link LogLevels}).
    *
    * @param args the arguments, as given to {@code ./quant4j}
    */
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    CommandLine cli = commandLine();
+    cli.setExecutionStrategy(parsed -> {
+      List<CommandLine> chain = parsed.asCommandLineList();
+      LogLevels.configure(verbose(chain.get(chain.size() - 1)));
+      return new CommandLine.RunLast().execute(parsed);
+    });
+    System.exit(cli.execute(args));
   }
 
   /**
