@@ -44,7 +44,8 @@ public final class Quant4jCommand implements Runnable {
 
   /**
    * Runs the command line and exits with its status. The libraries' INFO logs are quiet unless
-   * {@code --verbose} ({@link LogLevels}).
+   * {@code --verbose} ({@link LogLevels}); ND4J starts before the command, and a fallback from its CUDA
+   * backend to the CPU backend is one line ({@link Nd4jStartup}).
    *
    * @param args the arguments, as given to {@code ./quant4j}
    */
@@ -52,7 +53,11 @@ public final class Quant4jCommand implements Runnable {
     CommandLine cli = commandLine();
     cli.setExecutionStrategy(parsed -> {
       List<CommandLine> chain = parsed.asCommandLineList();
-      LogLevels.configure(verbose(chain.get(chain.size() - 1)));
+      boolean verbose = verbose(chain.get(chain.size() - 1));
+      LogLevels.configure(verbose);
+      if (chain.size() > 1 && chain.stream().noneMatch(c -> c.isUsageHelpRequested() || c.isVersionHelpRequested())) {
+        Nd4jStartup.start(verbose);
+      }
       return new CommandLine.RunLast().execute(parsed);
     });
     System.exit(cli.execute(args));

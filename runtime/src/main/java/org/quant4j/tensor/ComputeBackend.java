@@ -42,10 +42,19 @@ public final class ComputeBackend {
     return Nd4j.getBackend().getClass().getSimpleName();
   }
 
+  /**
+   * Whether ND4J's CUDA backend is on the class path but ND4J runs on the CPU backend (no GPU, or no CUDA
+   * 11.6 runtime): the fallback quant4j reports in one line. Starts ND4J if nothing has yet.
+   *
+   * @return true when the CUDA backend is present and the CPU backend runs
+   */
+  public static boolean isCudaFallback() {
+    return Nd4j.getEnvironment().isCPU() && isPresent(CUDA_BACKEND_CLASS);
+  }
+
   private static boolean detect() {
     boolean cpu = Nd4j.getEnvironment().isCPU();
-    boolean cudaPresent = isPresent(CUDA_BACKEND_CLASS);
-    if (cpu && cudaPresent) {
+    if (isCudaFallback()) {
       LOG.info("quant4j: the ND4J CUDA backend is on the class path but cannot run here (no GPU or no "
           + "CUDA 11.6 runtime); falling back to the CPU backend");
     } else if (!cpu) {
