@@ -467,7 +467,8 @@ class BadInputTest {
    * CSV images of shape 1x5x5, one per row, values in [0, 1); the flat indices (over all rows) listed
    * are NaN, +Infinity and -Infinity in turn.
    */
-  private static String csv(List<Integer> nonFinite) {
+  /** {@value #IMAGES} unlabelled 1×5×5 images as CSV, with NaN or infinities at the given flat indices. */
+  static String csv(List<Integer> nonFinite) {
     String[] special = {"NaN", "Infinity", "-Infinity"};
     StringBuilder s = new StringBuilder();
     for (int row = 0; row < IMAGES; row++) {
@@ -481,7 +482,8 @@ class BadInputTest {
     return s.toString();
   }
 
-  private static MultiLayerNetwork network() {
+  /** A tiny plain network for 1×5×5 inputs: conv 3×3 (2 channels) and a 3-class output layer. */
+  static MultiLayerNetwork network() {
     MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
         .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(2).activation(Activation.RELU).build())
         .layer(new OutputLayer.Builder().name("out").nOut(3).activation(Activation.SOFTMAX)

@@ -12,16 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * {@code quant4j calibrate} in a child JVM, as the launcher runs it (slf4j-simple, no JVM option): ND4J's backend
@@ -36,22 +29,9 @@ class LogLevelsTest {
 
   @Test
   void ndBackendBannerIsQuietUnlessVerboseAndQuant4jInfoShows(@TempDir Path dir) throws Exception {
-    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
-        .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(2).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder().name("out").nOut(3).activation(Activation.SOFTMAX)
-            .lossFunction(LossFunctions.LossFunction.MCXENT).build())
-        .setInputType(InputType.convolutional(5, 5, 1)).build());
-    net.init();
     Path zip = dir.resolve("model.zip");
-    ModelSerializer.writeModel(net, new File(zip.toString()), false);
-    StringBuilder csv = new StringBuilder();
-    for (int row = 0; row < 4; row++) {
-      for (int i = 0; i < 25; i++) {
-        csv.append((row * 25 + i) % 7).append(',');
-      }
-      csv.append(row % 3).append('\n');
-    }
-    Path data = Files.writeString(dir.resolve("data.csv"), csv);
+    ModelSerializer.writeModel(BadInputTest.network(), new File(zip.toString()), false);
+    Path data = Files.writeString(dir.resolve("data.csv"), BadInputTest.csv(List.of()));
 
     String quiet = calibrate(dir, zip, data, "quiet");
     String verbose = calibrate(dir, zip, data, "verbose", "--verbose");
@@ -68,7 +48,7 @@ class LogLevelsTest {
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Quant4jCommand.class.getName(), "calibrate", "--model",
-        zip.toString(), "--data", data.toString(), "--shape", "1,5,5", "--scale", "7", "--label-column", "last",
+        zip.toString(), "--data", data.toString(), "--shape", "1,5,5", "--scale", "1",
         "--method", "max", "--out", dir.resolve(name + ".json").toString()));
     command.addAll(List.of(options));
     Path log = dir.resolve(name + ".log");
