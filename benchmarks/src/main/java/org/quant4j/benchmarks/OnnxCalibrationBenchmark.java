@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,6 +24,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Warmup;
 import org.quant4j.calib.AmaxMethod;
 import org.quant4j.data.ImageSet;
@@ -37,12 +40,16 @@ import org.quant4j.onnx.ptq.QuantizationReport;
  * amax included, nothing written); {@code ortFp32Pass} runs the FP32 model over the same four batches in
  * an open session. Target: calibrateEntropy ≤ 1.5 × ortFp32Pass.
  *
+ * <p>Sampled times give the median beside the mean, which a loaded machine moves less; the
+ * {@link CpuTime} counters give the CPU time per call, the work itself, which other processes on the
+ * machine inflate far less than the wall-clock time.
+ *
  * <p>The files are read from {@code onnx-ptq/src/test/resources/org/quant4j/onnx/ptq} under the working
  * directory ({@code benchmarks/run.sh} runs from the repository root), or from the directory named by
  * {@code -Dquant4j.onnxptq.resources=...}.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 8, time = 2)
@@ -50,6 +57,39 @@ import org.quant4j.onnx.ptq.QuantizationReport;
 public class OnnxCalibrationBenchmark {
 
   private static final int BATCH = 256;
+
+  /**
+   * The process's CPU time (every thread: ONNX Runtime's, the background collector's, the caller's)
+   * spent in the calls, and the number of calls; JMH sums both over the measured iterations, so
+   * {@code cpuMs / calls} is the CPU time per call.
+   */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class CpuTime {
+    private static final com.sun.management.OperatingSystemMXBean OS =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    /** CPU milliseconds spent in the calls of this iteration. */
+    public double cpuMs;
+    /** Calls in this iteration. */
+    public long calls;
+    private long start;
+
+    /** Starts a new iteration's count. */
+    @Setup(Level.Iteration)
+    public void reset() {
+      cpuMs = 0;
+      calls = 0;
+    }
+
+    void begin() {
+      start = OS.getProcessCpuTime();
+    }
+
+    void end() {
+      cpuMs += (OS.getProcessCpuTime() - start) / 1e6;
+      calls++;
+    }
+  }
 
   private List<Map<String, float[]>> batches;
   private OrtSession fp32;
@@ -88,11 +128,13 @@ public class OnnxCalibrationBenchmark {
   /**
    * The anchor: one FP32 inference pass over the 1,024 images.
    *
+   * @param cpu the CPU time counter
    * @return a value of the logits, so the work is not dropped
    * @throws OrtException if ONNX Runtime fails
    */
   @Benchmark
-  public float ortFp32Pass() throws OrtException {
+  public float ortFp32Pass(CpuTime cpu) throws OrtException {
+    cpu.begin();
     float sum = 0;
     for (Map<String, float[]> b : batches) {
       try (OnnxTensor x = OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(b.get("input")),
@@ -101,16 +143,21 @@ public class OnnxCalibrationBenchmark {
         sum += ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
       }
     }
+    cpu.end();
     return sum;
   }
 
   /**
    * Entropy calibration over the same images: collect in ONNX Runtime, then computeAmax.
    *
+   * @param cpu the CPU time counter
    * @return the report
    */
   @Benchmark
-  public QuantizationReport calibrateEntropy() {
-    return entropy.calibrate();
+  public QuantizationReport calibrateEntropy(CpuTime cpu) {
+    cpu.begin();
+    QuantizationReport report = entropy.calibrate();
+    cpu.end();
+    return report;
   }
 }

@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.quant4j.calib.AmaxMethod;
 import org.quant4j.data.ImageSet;
 import org.quant4j.dl4j.QuantConfig;
-import org.quant4j.onnx.ptq.ImageFiles;
+import org.quant4j.data.ImageFiles;
 import org.quant4j.onnx.ptq.OnnxClassifier;
 import org.quant4j.onnx.ptq.OnnxQuantizer;
 import org.quant4j.onnx.ptq.OrtSessions;

@@ -23,7 +23,8 @@ import org.quant4j.data.ImageSet;
  * PyTorch (BatchNorm folded), quantized w8a8 with the reference's recipe (first 1,024 training images in
  * batches of 256; inputs per tensor, weights per output channel, max), run in ONNX Runtime on the
  * 10,000 Fashion-MNIST test images: within 0.3 points of the reference's PTQ top-1 for max, percentile
- * 99.99 and MSE, and within 0.5 points of FP32 for the best method. Entropy: see its test.
+ * 99.99 and MSE, and within 0.5 points of FP32 for the best method. Entropy: see its test and
+ * {@link CnnFashionEntropyTest}.
  */
 class CnnFashionAccuracyTest {
 
@@ -73,16 +74,15 @@ class CnnFashionAccuracyTest {
   }
 
   /**
-   * Entropy is the one method whose amax depends on the shape of the whole histogram, and this model's
-   * second convolution reads a ReLU output with a spike of small constant values (the zero background run
+   * Entropy is the one method whose amax depends on the shape of the whole histogram. This model's
+   * second convolution reads a ReLU output with spikes of constant values (the zero background run
    * through the folded conv's bias): the KL divergence of that histogram, computed as the reference's
    * {@code _compute_amax_entropy} does, is smallest at bin 170 (amax 0.64), which clips the layer. The
-   * reference's published amax for that quantizer (4.64) was collected on other activations: its max
-   * amax of {@code head.4}'s input is 25.14 where the eval-mode model's is 18.79, the factor of an active
-   * dropout (1 / 0.75), so the reference calibrated in train mode (dropout on, BatchNorm on batch
-   * statistics), which an exported inference graph cannot reproduce. This test pins what the ONNX-in
-   * path does: the other entropy amax stay near the reference's and the accuracy is what that one
-   * clipped layer leaves.
+   * reference calibrated the network in train mode (BatchNorm on batch statistics, dropout active),
+   * whose activations the exported eval-mode graph cannot give; {@link CnnFashionEntropyTest} shows
+   * that this moves the amax to the reference's 4.64 and that the reference's top-1 follows. This test
+   * pins what the ONNX-in path does: the other entropy amax stay near the reference's and the accuracy
+   * is what that one clipped layer leaves.
    */
   @Test
   void entropyFollowsTheReferenceAlgorithmOnTheEvalModeActivations() throws Exception {

@@ -1,4 +1,4 @@
-package org.quant4j.onnx.ptq;
+package org.quant4j.data;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.quant4j.onnx.ptq;
+package org.quant4j.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +13,6 @@ import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.quant4j.data.ImageSet;
 
 /** Folders of PNG files, one sub-folder per class, read as labelled images in CHW order. */
 class ImageFolderTest {

@@ -1,4 +1,4 @@
-package org.quant4j.onnx.ptq;
+package org.quant4j.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +19,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.quant4j.data.ImageSet;
 
 /** The .npy/.npz reader on files laid out as numpy writes them, and the image files built on it. */
 class NumpyArrayTest {

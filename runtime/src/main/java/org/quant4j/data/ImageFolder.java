@@ -1,4 +1,4 @@
-package org.quant4j.onnx.ptq;
+package org.quant4j.data;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.quant4j.data.ImageSet;
 
 /**
  * A folder of image files read as an {@link ImageSet}: see {@link ImageFiles} for the layout. Files are

@@ -1,4 +1,4 @@
-package org.quant4j.onnx.ptq;
+package org.quant4j.data;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,11 +6,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import org.quant4j.data.IdxFile;
-import org.quant4j.data.ImageSet;
 
 /**
- * Reads the images {@code quant4j quantize-onnx} calibrates and evaluates on, as stored: IDX files
+ * Reads images as stored (what {@code quant4j quantize-onnx} calibrates and evaluates on): IDX files
  * (MNIST's format, plain or gzipped), numpy {@code .npy}/{@code .npz} arrays, and folders of image
  * files (PNG, JPEG, BMP, GIF, decoded with the JDK's {@code javax.imageio}). Values are returned
  * unscaled (bytes as 0..255); the caller normalises them.
