@@ -147,14 +147,14 @@ public final class HistogramCalibrator extends Calibrator {
 
   /**
    * The counts per bin: float32 on the torch path, int64 on the numpy path, as the reference holds
-   * them.
+   * them, and int64 on a {@linkplain #fixGrid(float) fixed grid} (whose exact counts may pass 2^24).
    *
    * @return a new 1-D array
    * @throws IllegalArgumentException if nothing was collected
    */
   public INDArray histogram() {
     requireData();
-    if (torchHist) {
+    if (torchHist && fixedMax != fixedMax) {
       float[] f = new float[counts.length];
       for (int i = 0; i < f.length; i++) {
         f[i] = (float) counts[i];
