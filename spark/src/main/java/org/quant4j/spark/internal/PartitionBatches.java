@@ -116,6 +116,9 @@ public record PartitionBatches(int partition, List<DataSet> batches, long[] exam
     try {
       return pass.get();
     } catch (IllegalArgumentException e) {
+      if (!thrownByQuant4j(e)) {
+        throw failsOn(e); // DL4J refuses invalid input with argument exceptions too
+      }
       if (String.valueOf(e.getMessage()).startsWith("partition " + partition + ",")) {
         throw e;
       }
@@ -123,10 +126,20 @@ public record PartitionBatches(int partition, List<DataSet> batches, long[] exam
     } catch (IllegalStateException e) {
       throw e; // quant4j's own state errors (e.g. the executor's backend or quantizers) name what is wrong
     } catch (RuntimeException e) {
-      String message = String.valueOf(e.getMessage()).strip().split("\\R", 2)[0];
-      throw new IllegalArgumentException("partition " + partition + ": the network fails on features of shape "
-          + Arrays.toString(exampleShape) + " per example: " + message, e);
+      throw failsOn(e);
     }
+  }
+
+  private static boolean thrownByQuant4j(RuntimeException e) {
+    StackTraceElement[] trace = e.getStackTrace();
+    return e.getClass() == IllegalArgumentException.class && trace.length > 0
+        && trace[0].getClassName().startsWith("org.quant4j.");
+  }
+
+  private IllegalArgumentException failsOn(RuntimeException e) {
+    String message = String.valueOf(e.getMessage()).strip().split("\\R", 2)[0];
+    return new IllegalArgumentException("partition " + partition + ": the network fails on features of shape "
+        + Arrays.toString(exampleShape) + " per example: " + message, e);
   }
 
   private static DataSet batch(float[] buffer, int examples, long[] exampleShape) {
