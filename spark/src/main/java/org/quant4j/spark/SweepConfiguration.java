@@ -20,6 +20,8 @@ public record SweepConfiguration(String label, Set<String> inFloat) {
   /**
    * Checks and copies the arguments.
    *
+   * @param label the name of the configuration in the results
+   * @param inFloat the names of the quantizers disabled in this configuration
    * @throws IllegalArgumentException if the label is null or empty, or inFloat is null
    */
   public SweepConfiguration {

@@ -22,8 +22,11 @@ public final class ShippedNetwork implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
+  /** The network's ModelSerializer bytes ({@link ExecutorNetworks#serialize}). */
   private final Broadcast<byte[]> model;
+  /** The quantizer configuration, {@link QuantConfig#toJson()}. */
   private final String configJson;
+  /** The driver's quantizer switches and amax, {@link WireFormat#quantizers}. */
   private final byte[] quantizers;
 
   private ShippedNetwork(Broadcast<byte[]> model, String configJson, byte[] quantizers) {
