@@ -31,6 +31,13 @@ import org.quant4j.tensor.internal.HostMemory;
  * dropped. The entropy method overwrites the stored first count with the second, as the reference
  * does on this path.
  *
+ * <p><b>Fixed grid</b> ({@link HistogramGrid#FIXED}, torch path only, not the reference's default): a first
+ * pass after {@link #measureRange()} only records the largest {@code |x|}; {@link #fixGrid(float)} then
+ * fixes the grid to {@code linspace(0, max, numBins + 1)} and every later batch is binned by
+ * {@code histc(|x|, numBins, 0, max)} (the same kernel) with its counts added bin by bin as exact
+ * integers. Histograms of disjoint data on one fixed grid {@link #merge} exactly, whatever the split and
+ * the order.
+ *
  * <p>NaN input is rejected on both paths (the reference raises on the torch path and on a numpy first
  * batch).
  *
@@ -66,6 +73,12 @@ public final class HistogramCalibrator extends Calibrator {
   private double[] counts;
   private double[] edges;
   private boolean edgesFloat32;
+  /** Whether collect only records the range (the first pass of the fixed grid). */
+  private boolean measuring;
+  /** The largest kept |x| since {@link #measureRange()}. */
+  private float rangeMax = Float.NEGATIVE_INFINITY;
+  /** The max of the fixed grid; NaN while the grid grows (the reference's way). */
+  private float fixedMax = Float.NaN;
 
   private HistogramCalibrator(Builder b) {
     super(b.numBits, b.axis, b.unsigned);
@@ -134,14 +147,14 @@ public final class HistogramCalibrator extends Calibrator {
 
   /**
    * The counts per bin: float32 on the torch path, int64 on the numpy path, as the reference holds
-   * them.
+   * them, and int64 on a {@linkplain #fixGrid(float) fixed grid} (whose exact counts may pass 2^24).
    *
    * @return a new 1-D array
    * @throws IllegalArgumentException if nothing was collected
    */
   public INDArray histogram() {
     requireData();
-    if (torchHist) {
+    if (torchHist && fixedMax != fixedMax) {
       float[] f = new float[counts.length];
       for (int i = 0; i < f.length; i++) {
         f[i] = (float) counts[i];
@@ -208,10 +221,65 @@ public final class HistogramCalibrator extends Calibrator {
             + e[i - 1] + " and edges[" + i + "]=" + e[i]);
       }
     }
+    reset();
     this.counts = c;
     this.edges = e;
     this.edgesFloat32 = edges.dataType() != DataType.DOUBLE;
     this.numBins = numBins;
+  }
+
+  /**
+   * Starts the first pass of the fixed grid ({@link HistogramGrid#FIXED}): forgets what was collected,
+   * and until {@link #fixGrid(float)} or {@link #reset()}, {@link #collect} only records the largest
+   * kept {@code |x|} ({@link #rangeMax()}) and bins nothing.
+   *
+   * @throws IllegalStateException on the numpy path (the fixed grid is the torch path's)
+   */
+  public void measureRange() {
+    requireTorchPath();
+    reset();
+    measuring = true;
+  }
+
+  /**
+   * The largest kept {@code |x|} collected since {@link #measureRange()}.
+   *
+   * @return the maximum, {@code -Infinity} when nothing was collected
+   * @throws IllegalStateException if the calibrator is not measuring a range
+   */
+  public float rangeMax() {
+    if (!measuring) {
+      throw new IllegalStateException("the calibrator is not measuring a range: call measureRange() first");
+    }
+    return rangeMax;
+  }
+
+  /**
+   * Forgets what was collected and fixes the grid to {@code linspace(0, max, numBins + 1)} with the
+   * configured number of bins: every later batch is binned by {@code histc(|x|, numBins, 0, max)} and
+   * its counts are added bin by bin as exact integers (not float32 as on the growing grid), so the
+   * result does not depend on how the data was split into batches, calibrators or their order. A batch
+   * reaching above {@code max} is refused.
+   *
+   * @param max the grid's high end: the largest {@code |x|} of all the data ({@link #rangeMax()},
+   *     maximised over every part), finite and non-negative
+   * @throws IllegalArgumentException if max is negative, NaN or infinite
+   * @throws IllegalStateException on the numpy path
+   */
+  public void fixGrid(float max) {
+    requireTorchPath();
+    if (!(max >= 0) || Float.isInfinite(max)) {
+      throw new IllegalArgumentException("max must be finite and non-negative, got " + max);
+    }
+    reset();
+    fixedMax = max;
+  }
+
+  private void requireTorchPath() {
+    if (!torchHist) {
+      throw new IllegalStateException("a fixed histogram grid needs the torch path, but this calibrator was "
+          + "built with torchHist(false)");
+    }
   }
 
   /**
@@ -250,7 +318,11 @@ public final class HistogramCalibrator extends Calibrator {
       throw new IllegalArgumentException("x must have at least one " + (skipZeros ? "non-zero " : "")
           + "element, got shape " + Arrays.toString(shape));
     }
-    if (torchHist) {
+    if (measuring) {
+      rangeMax = Math.max(rangeMax, r.max());
+    } else if (fixedMax == fixedMax) {
+      collectFixed(v, n, r);
+    } else if (torchHist) {
       collectTorch(v, n, r);
     } else {
       collectNumpy(v, n, r);
@@ -285,6 +357,22 @@ public final class HistogramCalibrator extends Calibrator {
       hist[i] += (float) counts[i];
     }
     counts = toDoubles(hist);
+  }
+
+  private void collectFixed(ByteBuffer v, int n, HistogramBinning.Range r) {
+    if (r.max() > fixedMax) {
+      throw new IllegalArgumentException("x reaches |x| = " + r.max() + ", above the fixed grid's max "
+          + fixedMax + "; fix the grid at the largest |x| of all the data");
+    }
+    float[] hist = histc(v, n, fixedMax, numBins, r);
+    if (counts == null) {
+      counts = new double[numBins];
+      edges = toDoubles(TorchRanges.linspace(0f, fixedMax, numBins + 1));
+      edgesFloat32 = true;
+    }
+    for (int i = 0; i < numBins; i++) {
+      counts[i] += hist[i];
+    }
   }
 
   /** histc(|x|, bins, min=0, max=hi), with torch's fallback to [min(x), max(x)] and then ±1 when 0 == hi. */
@@ -359,6 +447,9 @@ public final class HistogramCalibrator extends Calibrator {
     counts = null;
     edges = null;
     numBins = configuredBins;
+    measuring = false;
+    rangeMax = Float.NEGATIVE_INFINITY;
+    fixedMax = Float.NaN;
   }
 
   @Override
@@ -466,7 +557,9 @@ public final class HistogramCalibrator extends Calibrator {
    * grid of whichever batch came first, and would have binned the raw values rather than bins).
    * The grid grows, by the collecting path's own rule, to cover the other's range. Total counts are
    * preserved exactly (up to the torch path's float32 saturation at 2^24 per bin); on the numpy
-   * path counts below the first edge are dropped, as a later batch's would be.
+   * path counts below the first edge are dropped, as a later batch's would be. On a
+   * {@linkplain #fixGrid(float) fixed grid} the other's histogram must lie on the same grid, and its
+   * counts are added bin by bin exactly.
    *
    * @param other a HistogramCalibrator with the same numBits, unsigned, configured numBins,
    *     skipZeros and torchHist
@@ -484,6 +577,10 @@ public final class HistogramCalibrator extends Calibrator {
     if (o.counts == null) {
       return;
     }
+    if (fixedMax == fixedMax) {
+      mergeOnFixedGrid(o);
+      return;
+    }
     if (counts == null) {
       copyStateOf(o);
       return;
@@ -499,6 +596,24 @@ public final class HistogramCalibrator extends Calibrator {
     target.growToCover(fine.edges[fine.edges.length - 1]);
     target.addCounts(fine);
     copyStateOf(target);
+  }
+
+  /** Adds another histogram's counts bin by bin; it must lie on this fixed grid exactly. */
+  private void mergeOnFixedGrid(HistogramCalibrator o) {
+    double[] grid = toDoubles(TorchRanges.linspace(0f, fixedMax, configuredBins + 1));
+    if (!Arrays.equals(o.edges, grid)) {
+      throw new IllegalArgumentException("other's histogram must lie on this fixed grid [0, " + fixedMax + "] of "
+          + configuredBins + " bins, got edges [" + o.edges[0] + ", ..., " + o.edges[o.edges.length - 1] + "]("
+          + o.edges.length + ")");
+    }
+    if (counts == null) {
+      counts = new double[configuredBins];
+      edges = grid;
+      edgesFloat32 = true;
+    }
+    for (int i = 0; i < configuredBins; i++) {
+      counts[i] += o.counts[i];
+    }
   }
 
   private Builder builderLike() {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -16,6 +17,8 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.quant4j.calib.AmaxMethod;
+import org.quant4j.calib.HistogramCalibrator;
+import org.quant4j.calib.HistogramGrid;
 import org.quant4j.calib.MaxCalibrator;
 import org.quant4j.nn.TensorQuantizer;
 import org.slf4j.Logger;
@@ -28,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * disabled; afterwards the calibrating ones quantize again and the others are restored. Then each
  * calibrator's amax is loaded into its quantizer: {@code MaxCalibrator}s take no arguments, histogram
  * calibrators take the method (and percentile).
+ *
+ * <p><b>Histogram grids.</b> {@link #collectStats(Model, DataSetIterator, int)} bins as the reference does
+ * ({@link HistogramGrid#GROWING}); {@link #collectStats(Model, DataSetIterator, int, HistogramGrid)} with
+ * {@link HistogramGrid#FIXED} runs two passes ({@link #collectRanges}, {@link #fixHistogramGrids}, then
+ * the histogram pass), whose histograms do not depend on how the data is split or ordered: the mode that
+ * calibrates parts apart (threads, Spark partitions) and merges them exactly.
  *
  * <p><b>Threads.</b> One network calibrates in one thread at a time: a {@link #collectStats} call on a
  * network that another thread is calibrating is refused with an {@link IllegalStateException} before
@@ -69,6 +78,114 @@ public final class Calibration {
    * @throws IllegalStateException if another thread is running {@code collectStats} on the same model
    */
   public static int collectStats(Model model, DataSetIterator data, int numBatches) {
+    return pass(model, data, numBatches, q -> true);
+  }
+
+  /**
+   * {@link #collectStats(Model, DataSetIterator, int)} with a choice of histogram grid. With
+   * {@link HistogramGrid#FIXED} the data is read twice (the iterator must support reset when there is
+   * a histogram calibrator): {@link #collectRanges} finds each histogram's largest {@code |x|},
+   * {@link #fixHistogramGrids} fixes the grids (forgetting what those histograms had collected) and a
+   * second pass collects every calibrator. With {@link HistogramGrid#GROWING} it is the one-argument
+   * method.
+   *
+   * @param model a MultiLayerNetwork or ComputationGraph (single input) with quantizers
+   * @param data the calibration data
+   * @param numBatches the number of batches to use, at least 1
+   * @param grid how histogram calibrators lay out their bins
+   * @return the number of batches used (of the last pass)
+   * @throws IllegalArgumentException as the one-argument method, or if grid is null or FIXED with an
+   *     iterator that cannot be reset
+   * @throws IllegalStateException if another thread is running {@code collectStats} on the same model
+   */
+  public static int collectStats(Model model, DataSetIterator data, int numBatches, HistogramGrid grid) {
+    if (grid == null) {
+      throw new IllegalArgumentException("grid must be GROWING or FIXED, got null");
+    }
+    if (grid == HistogramGrid.FIXED) {
+      if (data != null && !data.resetSupported() && !histogramCalibrators(model).isEmpty()) {
+        throw new IllegalArgumentException("the fixed histogram grid reads the data twice, but "
+            + data.getClass().getSimpleName() + " cannot be reset");
+      }
+      fixHistogramGrids(model, collectRanges(model, data, numBatches));
+    }
+    return collectStats(model, data, numBatches);
+  }
+
+  /**
+   * The first pass of {@link HistogramGrid#FIXED}: runs up to {@code numBatches} batches through the
+   * network with only its (enabled) histogram calibrators collecting, each only the largest
+   * {@code |x|} it sees ({@link HistogramCalibrator#measureRange()}). Without histogram calibrators it
+   * reads nothing.
+   *
+   * @param model a MultiLayerNetwork or ComputationGraph (single input) with quantizers
+   * @param data the calibration data
+   * @param numBatches the number of batches to use, at least 1
+   * @return per histogram quantizer that saw data, its largest {@code |x|}, in forward order
+   * @throws IllegalArgumentException as {@link #collectStats(Model, DataSetIterator, int)}
+   * @throws IllegalStateException if another thread is running {@code collectStats} on the same model
+   */
+  public static Map<String, Float> collectRanges(Model model, DataSetIterator data, int numBatches) {
+    Map<String, HistogramCalibrator> histograms = histogramCalibrators(model);
+    Map<String, Float> ranges = new LinkedHashMap<>();
+    if (histograms.isEmpty()) {
+      return ranges;
+    }
+    histograms.values().forEach(HistogramCalibrator::measureRange);
+    pass(model, data, numBatches, q -> q.calibrator() instanceof HistogramCalibrator);
+    histograms.forEach((name, h) -> {
+      if (h.rangeMax() >= 0) {
+        ranges.put(name, h.rangeMax());
+      }
+    });
+    return ranges;
+  }
+
+  /**
+   * Fixes the grid of every enabled histogram calibrator to {@code [0, range]}
+   * ({@link HistogramCalibrator#fixGrid(float)}), forgetting what it had collected; one without a range
+   * (it saw no data) is reset and stays without data.
+   *
+   * @param model a MultiLayerNetwork or ComputationGraph with quantizers
+   * @param ranges per quantizer name, the largest {@code |x|} of all the data (e.g. the maximum of
+   *     {@link #collectRanges} over every part)
+   * @throws IllegalArgumentException if a name is not an enabled histogram quantizer of the model, or a
+   *     range is negative or not finite
+   */
+  public static void fixHistogramGrids(Model model, Map<String, Float> ranges) {
+    if (ranges == null) {
+      throw new IllegalArgumentException("ranges must not be null");
+    }
+    Map<String, HistogramCalibrator> histograms = histogramCalibrators(model);
+    for (String name : ranges.keySet()) {
+      if (!histograms.containsKey(name)) {
+        throw new IllegalArgumentException("ranges names " + name + ", which is not an enabled histogram "
+            + "quantizer of the model; expected one of " + histograms.keySet());
+      }
+    }
+    histograms.forEach((name, h) -> {
+      Float range = ranges.get(name);
+      if (range == null) {
+        h.reset();
+      } else {
+        h.fixGrid(range);
+      }
+    });
+  }
+
+  /** The enabled quantizers' histogram calibrators by quantizer name, in forward order. */
+  private static Map<String, HistogramCalibrator> histogramCalibrators(Model model) {
+    Map<String, HistogramCalibrator> out = new LinkedHashMap<>();
+    requireQuantizers(model).forEach((name, q) -> {
+      if (q.isEnabled() && q.calibrator() instanceof HistogramCalibrator h) {
+        out.put(name, h);
+      }
+    });
+    return out;
+  }
+
+  /** One pass over the data with the enabled quantizers that have a calibrator and pass the filter collecting. */
+  private static int pass(Model model, DataSetIterator data, int numBatches, Predicate<TensorQuantizer> collects) {
     if (data == null) {
       throw new IllegalArgumentException("data must not be null");
     }
@@ -82,14 +199,14 @@ public final class Calibration {
           + " merge their calibrators");
     }
     try {
-      return collect(quantizers, model, data, numBatches);
+      return collect(quantizers, model, data, numBatches, collects);
     } finally {
       CALIBRATING.remove(model);
     }
   }
 
   private static int collect(Map<String, TensorQuantizer> quantizers, Model model, DataSetIterator data,
-      int numBatches) {
+      int numBatches, Predicate<TensorQuantizer> collects) {
     Map<TensorQuantizer, Boolean> calibrating = new LinkedHashMap<>();
     String firstCalibrating = null;
     for (Map.Entry<String, TensorQuantizer> e : quantizers.entrySet()) {
@@ -97,7 +214,7 @@ public final class Calibration {
       if (!q.isEnabled()) {
         continue;
       }
-      boolean hasCalibrator = q.calibrator() != null;
+      boolean hasCalibrator = q.calibrator() != null && collects.test(q);
       calibrating.put(q, hasCalibrator);
       if (hasCalibrator) {
         if (firstCalibrating == null && seesActivations(e.getKey())) {

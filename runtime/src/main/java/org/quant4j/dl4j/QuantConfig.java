@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -376,6 +378,59 @@ public final class QuantConfig {
       throw new IllegalArgumentException(key + " must be a string, got " + n);
     }
     return n.textValue();
+  }
+
+  /**
+   * This configuration in the file format, as one line of JSON that {@link #parse(String)} reads back to an
+   * equal configuration: what travels to another JVM (e.g. a Spark executor) to build the same quantizers.
+   *
+   * @return the JSON text
+   */
+  public String toJson() {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode root = mapper.createObjectNode();
+    root.put("residual", residual);
+    root.set("input", specNode(mapper, input));
+    root.set("weight", specNode(mapper, weight));
+    root.set("residual_quantizer", specNode(mapper, residualSpec));
+    ArrayNode list = root.putArray("overrides");
+    for (NameOverride o : overrides) {
+      list.add(specNode(mapper, o.spec()).put("name", o.glob()));
+    }
+    return root.toString();
+  }
+
+  private static ObjectNode specNode(ObjectMapper mapper, QuantSpec spec) {
+    ObjectNode n = mapper.createObjectNode();
+    if (spec.isE4M3()) {
+      n.putArray("num_bits").add(4).add(3);
+    } else if (spec.numBits() != null) {
+      n.put("num_bits", spec.numBits());
+    }
+    putIfSet(n, "unsigned", spec.unsigned());
+    putIfSet(n, "narrow_range", spec.narrowRange());
+    if (spec.calibMethod() != null) {
+      n.put("calib_method", spec.calibMethod());
+    }
+    putIfSet(n, "per_channel", spec.perChannel());
+    if (spec.amax() != null) {
+      ArrayNode a = n.putArray("amax");
+      for (float v : spec.amax()) {
+        a.add(v);
+      }
+    }
+    putIfSet(n, "learn_amax", spec.learnAmax());
+    if (spec.scaleAmax() != null) {
+      n.put("scale_amax", spec.scaleAmax());
+    }
+    putIfSet(n, "enable", spec.enable());
+    return n;
+  }
+
+  private static void putIfSet(ObjectNode n, String key, Boolean value) {
+    if (value != null) {
+      n.put(key, value);
+    }
   }
 
   @Override

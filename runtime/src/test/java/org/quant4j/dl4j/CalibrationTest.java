@@ -102,4 +102,48 @@ class CalibrationTest {
     assertTrue(e.getMessage().contains("QuantModules.initialize()"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Calibration.collectStats(plain, data(1, 2), 0));
   }
+
+  @Test
+  void theFixedGridGivesTheSameHistogramsWhateverTheBatchOrder() {
+    QuantConfig config = QuantConfig.parse("input: {calib_method: histogram}");
+    List<DataSet> batches = new ArrayList<>();
+    data(4, 3).forEachRemaining(batches::add);
+    List<DataSet> reversed = new ArrayList<>(batches);
+    java.util.Collections.reverse(reversed);
+    List<Map<String, double[]>> histograms = new ArrayList<>();
+    for (List<DataSet> order : List.of(batches, reversed)) {
+      MultiLayerNetwork net = Networks.quantized(config, QuantizersNamingTest.miniLeNet());
+      assertEquals(4, Calibration.collectStats(net, new ListDataSetIterator<>(order, 1), 10,
+          org.quant4j.calib.HistogramGrid.FIXED));
+      Map<String, double[]> h = new java.util.LinkedHashMap<>();
+      Quantizers.of(net).forEach((name, q) -> {
+        if (q.calibrator() instanceof org.quant4j.calib.HistogramCalibrator c) {
+          h.put(name, c.histogram().toDoubleVector());
+        }
+      });
+      histograms.add(h);
+    }
+    assertEquals(histograms.get(0).keySet(), histograms.get(1).keySet());
+    assertFalse(histograms.get(0).isEmpty());
+    histograms.get(0).forEach((name, h) -> assertArrayEquals(h, histograms.get(1).get(name), name));
+  }
+
+  @Test
+  void collectRangesFindsTheLargestInputOfEveryHistogramQuantizer() {
+    MultiLayerNetwork net = Networks.quantized(QuantConfig.parse("input: {calib_method: histogram}"),
+        QuantizersNamingTest.miniLeNet());
+    ListDataSetIterator<DataSet> it = data(3, 4);
+    Map<String, Float> ranges = Calibration.collectRanges(net, it, 3);
+    it.reset();
+    float maxIn = 0;
+    while (it.hasNext()) {
+      maxIn = Math.max(maxIn, Transforms.abs(it.next().getFeatures(), true).maxNumber().floatValue());
+    }
+    assertEquals(maxIn, ranges.get("conv1._input_quantizer"), 0f);
+    assertFalse(ranges.containsKey("conv1._weight_quantizer"), "max calibrators take no part in the range pass");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Calibration.fixHistogramGrids(net, Map.of("conv1._weight_quantizer", 1f)));
+    assertTrue(e.getMessage().startsWith("ranges names conv1._weight_quantizer, which is not an enabled histogram"
+        + " quantizer of the model; expected one of [conv1._input_quantizer"), e.getMessage());
+  }
 }
