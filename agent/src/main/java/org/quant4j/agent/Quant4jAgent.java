@@ -87,10 +87,9 @@ public final class Quant4jAgent {
       if (options.verbose()) {
         builder = builder.with(AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly());
       }
-      QuantModules.install(instrumentation, config, builder, AgentLog::warn);
-      builder.type(NetworkInstrumentation.types())
-          .transform(NetworkInstrumentation.transformer())
-          .installOn(instrumentation);
+      // The network hooks join the layer advice in one transformer, so every class that loads is matched once.
+      QuantModules.install(instrumentation, config, builder.type(NetworkInstrumentation.types())
+          .transform(NetworkInstrumentation.transformer()), AgentLog::warn);
       if (options.mode() == AgentMode.CALIBRATE) {
         Runtime.getRuntime().addShutdownHook(new Thread(new ExitCalibration(session), "quant4j-agent-calibration"));
         AgentLog.warn("calibrating: the amax is written to " + options.amax() + " when the JVM exits (normally, "

@@ -17,8 +17,8 @@ final class HistogramBinning {
   /** Parts start at multiples of this many values, whole vectors for every kernel. */
   private static final int ALIGN = 64;
   /**
-   * Interleaved counters per bin, one per lane of an 8-lane group: increments of one bin by neighbouring
-   * elements (ReLU zeros, small values) go to different counters and need not wait for each other.
+   * Interleaved counters per bin, one per position of an element modulo 8: increments of one bin by
+   * neighbouring elements (ReLU zeros, small values) go to different counters and need not wait for each other.
    */
   private static final int WAYS = 8;
   /** torch.histc accumulates float32 counts: a bin stops growing at 2^24. */

@@ -131,6 +131,11 @@ final class ChannelLayout {
     return length;
   }
 
+  /** @return the number of elements of a run (the last dim in {@link Mode#ROWS}) */
+  long runLength() {
+    return runLength;
+  }
+
   /** @return the number of channels (elements of the channel tensor) */
   int channels() {
     return channels;

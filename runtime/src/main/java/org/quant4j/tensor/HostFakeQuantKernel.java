@@ -56,14 +56,26 @@ final class HostFakeQuantKernel {
     float[] mul = scales.multiplierFloats();
     float[] div = scales.reportedFloats();
     boolean rows = layout.mode() == ChannelLayout.Mode.ROWS;
-    Range kernel = (from, to) -> FloatLanes.map(in, dst, (int) from, (int) to,
-        (i, o, a, b) -> layout.forEachRun(a, b, (start, count, channel) -> {
-          if (rows) {
-            kernels.quantizeRow(i, o, start, count, mul, div, channel, lo, hi, fake);
-          } else {
-            kernels.quantizeBlock(i, o, start, count, mul[channel], div[channel], lo, hi, fake);
-          }
-        }));
+    // every row starts at channel 0 when the last dim is the only per-channel one
+    int rowLength = rows && layout.channels() == layout.runLength() ? layout.channels() : 0;
+    FloatLanes.UnaryBody body = (i, o, a, b) -> {
+      int firstRow = rowLength == 0 ? b : Math.min(b, (a + rowLength - 1) / rowLength * rowLength);
+      int wholeRows = rowLength == 0 ? 0 : (b - firstRow) / rowLength;
+      int afterRows = firstRow + wholeRows * rowLength;
+      ChannelLayout.RunVisitor visitor = (start, count, channel) -> {
+        if (rows) {
+          kernels.quantizeRow(i, o, start, count, mul, div, channel, lo, hi, fake);
+        } else {
+          kernels.quantizeBlock(i, o, start, count, mul[channel], div[channel], lo, hi, fake);
+        }
+      };
+      layout.forEachRun(a, firstRow, visitor);
+      if (wholeRows > 0) {
+        kernels.quantizeRows(i, o, firstRow, wholeRows, rowLength, mul, div, lo, hi, fake);
+      }
+      layout.forEachRun(afterRows, b, visitor);
+    };
+    Range kernel = (from, to) -> FloatLanes.map(in, dst, (int) from, (int) to, body);
     try {
       ParallelRanges.forEach(n, kernel);
     } finally {

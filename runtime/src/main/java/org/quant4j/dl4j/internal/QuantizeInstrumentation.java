@@ -8,6 +8,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -37,6 +38,12 @@ final class QuantizeInstrumentation {
 
   private static final Advice WEIGHT_ADVICE = Advice.to(WeightAdvice.class);
 
+  /**
+   * Where quant4j's own classes are loaded from (this jar, or the agent jar that shades it): they carry no
+   * {@code @Quantize}, so their class files are never read.
+   */
+  private static final String OWN_LOCATION = location(QuantizeInstrumentation.class.getProtectionDomain());
+
   private QuantizeInstrumentation() {}
 
   /**
@@ -60,7 +67,8 @@ final class QuantizeInstrumentation {
   private static boolean isQuantizeClass(TypeDescription type, ClassLoader loader, JavaModule module,
       Class<?> classBeingRedefined, ProtectionDomain domain) {
     String name = type.getName();
-    if (loader == null || SKIPPED_PACKAGES.stream().anyMatch(name::startsWith)) {
+    if (loader == null || SKIPPED_PACKAGES.stream().anyMatch(name::startsWith)
+        || (OWN_LOCATION != null && OWN_LOCATION.equals(location(domain)))) {
       return false;
     }
     byte[] classFile = classFile(name, loader);
@@ -87,6 +95,12 @@ final class QuantizeInstrumentation {
       }
     }
     return builder;
+  }
+
+  /** The code source of a protection domain as a string (no URL equality, which may resolve host names). */
+  private static String location(ProtectionDomain domain) {
+    CodeSource source = domain == null ? null : domain.getCodeSource();
+    return source == null || source.getLocation() == null ? null : source.getLocation().toString();
   }
 
   private static byte[] classFile(String name, ClassLoader loader) {

@@ -51,7 +51,7 @@ public final class FloatLanes {
 
   final float[] array;
   ByteBuffer buffer;
-  /** Array access: the buffer as floats from its byte 0. */
+  /** The buffer as floats from its byte 0 (array windows and {@link #copyTo} read through it). */
   private FloatBuffer floats;
   int base;
   private boolean busy;
@@ -253,15 +253,28 @@ public final class FloatLanes {
     }
   }
 
+  /**
+   * Copies elements into an array: a bulk copy, for kernels that load their vectors from a {@code float[]}.
+   *
+   * @param from the first element (absolute), inside the body's range
+   * @param dst receives the elements {@code [from, from + len)} at {@code [0, len)}
+   * @param len how many, with {@code from + len} inside the body's range
+   */
+  public void copyTo(int from, float[] dst, int len) {
+    if (BUFFER_ACCESS) {
+      floats.get(from, dst, 0, len);
+    } else {
+      System.arraycopy(array, from - base, dst, 0, len);
+    }
+  }
+
   /** This thread's scratch slot, or a fresh one when a body runs inside another body on this thread. */
   private static FloatLanes acquire(FloatLanes[] scratch, int slot, ByteBuffer buffer) {
     FloatLanes lanes = scratch[slot].busy ? new FloatLanes() : scratch[slot];
     lanes.busy = true;
     lanes.buffer = buffer;
-    if (!BUFFER_ACCESS) {
-      // the kernels index from byte 0, whatever the buffer's position
-      lanes.floats = buffer.duplicate().clear().order(ORDER).asFloatBuffer();
-    }
+    // the kernels index from byte 0, whatever the buffer's position
+    lanes.floats = buffer.duplicate().clear().order(ORDER).asFloatBuffer();
     return lanes;
   }
 

@@ -102,6 +102,29 @@ public interface HostKernels {
       float lo, float hi, boolean fake);
 
   /**
+   * Quantizes {@code rows} whole rows of {@code len} elements from {@code from}, element {@code j} of every row
+   * in channel {@code j}: the same as {@link #quantizeRow} on each row from channel 0, in an order that may
+   * reuse each channel's constants across rows.
+   *
+   * @param in input lanes
+   * @param out output lanes (may be the input's)
+   * @param from the first element of the first row
+   * @param rows how many rows
+   * @param len elements per row, the number of channels
+   * @param mul multipliers per channel
+   * @param div divisors per channel, used when {@code fake}
+   * @param lo the lower integer bound
+   * @param hi the upper integer bound
+   * @param fake whether to divide (fake quantization) or keep the integers
+   */
+  default void quantizeRows(FloatLanes in, FloatLanes out, int from, int rows, int len, float[] mul, float[] div,
+      float lo, float hi, boolean fake) {
+    for (int r = 0; r < rows; r++) {
+      quantizeRow(in, out, from + r * len, len, mul, div, 0, lo, hi, fake);
+    }
+  }
+
+  /**
    * Of the elements {@code [from, to)}: {@link #NEGATIVE} if any is below 0, or-ed with {@link #NAN} if
    * any is NaN.
    *

@@ -34,9 +34,16 @@ final class VectorKernels implements HostKernels {
 
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
-  /** The histogram's index trick works on 8 lanes at a time. */
-  private static final VectorSpecies<Float> H = FloatVector.SPECIES_256;
-  private static final int HL = H.length();
+  private static final VectorSpecies<Integer> INTS = SPECIES.withLanes(int.class);
+  private static final int INFINITY_BITS = Float.floatToRawIntBits(Float.POSITIVE_INFINITY);
+  /**
+   * The scans of the histogram ({@link #absRange}, {@link #histc}) copy their input into a {@code float[]}
+   * block of this many values and load their vectors from it, which is cheaper than JDK 17's
+   * {@code fromByteBuffer} per vector.
+   */
+  private static final int SCAN_BLOCK = 2048;
+  /** Channels per column tile of {@link #quantizeRows}, a multiple of every lane count. */
+  private static final int ROW_TILE = 2048;
   private static final boolean BUFFER = FloatLanes.BUFFER_ACCESS;
   private static final float MAGIC = 0x1.8p23f;
   private static final float TWO_23 = 8388608f;
@@ -138,6 +145,22 @@ final class VectorKernels implements HostKernels {
     for (; j < len; j++) {
       float q = ScalarKernels.quantize(in.get(from + j) * mul[channel + j], lo, hi);
       out.put(from + j, fake ? q / div[channel + j] : q);
+    }
+  }
+
+  /**
+   * Column tiles of {@link #ROW_TILE} channels, each over all the rows: a tile's multipliers and divisors (2 *
+   * 8 KiB) stay in the L1 cache while the rows stream past, instead of being read again from further out for
+   * every row of a wide layer.
+   */
+  @Override
+  public void quantizeRows(FloatLanes in, FloatLanes out, int from, int rows, int len, float[] mul, float[] div,
+      float lo, float hi, boolean fake) {
+    for (int tile = 0; tile < len; tile += ROW_TILE) {
+      int width = Math.min(ROW_TILE, len - tile);
+      for (int r = 0, start = from + tile; r < rows; r++, start += len) {
+        quantizeRow(in, out, start, width, mul, div, tile, lo, hi, fake);
+      }
     }
   }
 
@@ -256,45 +279,82 @@ final class VectorKernels implements HostKernels {
 
   @Override
   public long absRange(FloatLanes in, int from, int to, boolean skipZeros, float[] minMax) {
-    FloatVector vmax = FloatVector.broadcast(H, Float.NEGATIVE_INFINITY);
-    FloatVector vmin = FloatVector.broadcast(H, Float.POSITIVE_INFINITY);
-    FloatVector inf = vmin;
-    long zeros = 0;
-    int i = from;
-    int upper = from + H.loopBound(to - from);
-    for (; i < upper; i += HL) {
-      FloatVector a = load(H, in, i).abs();
+    int upper = from + SPECIES.loopBound(to - from);
+    long kept = ScalarKernels.absRangeOf(in, upper, to, skipZeros, minMax);
+    float[] block = new float[SCAN_BLOCK];
+    for (int i = from; i < upper; i += SCAN_BLOCK) {
+      int len = Math.min(SCAN_BLOCK, upper - i);
+      in.copyTo(i, block, len);
+      kept += absRangeOfBlock(block, len, skipZeros, minMax);
+    }
+    if (Float.isNaN(minMax[1])) {
+      minMax[0] = Float.NaN; // as the scalar Math.min, which a NaN makes NaN
+    }
+    return kept;
+  }
+
+  /**
+   * Folds {@code |x|} of {@code block[0, len)} ({@code len} a multiple of the lane count) into {@code minMax}
+   * and returns how many were kept. The values are compared as the integers of their bits without the sign,
+   * which order as the floats do and put every NaN above infinity, so the maximum is NaN when a NaN is there.
+   * A method of its own, called per block, so that the JIT compiles it whole rather than as a loop entered
+   * from the interpreter, where the vector accumulators would be boxed.
+   */
+  private static int absRangeOfBlock(float[] block, int len, boolean skipZeros, float[] minMax) {
+    IntVector vmax = IntVector.zero(INTS);
+    IntVector vmin = IntVector.broadcast(INTS, INFINITY_BITS);
+    int zeros = 0;
+    for (int k = 0; k < len; k += LANES) {
+      IntVector a = FloatVector.fromArray(SPECIES, block, k).reinterpretAsInts().and(~SIGN);
       vmax = vmax.max(a);
       if (skipZeros) {
-        VectorMask<Float> zero = a.compare(VectorOperators.EQ, 0f);
+        VectorMask<Integer> zero = a.compare(VectorOperators.EQ, 0);
         zeros += zero.trueCount();
-        vmin = vmin.min(a.blend(inf, zero));
+        vmin = vmin.min(a.blend(INFINITY_BITS, zero));
       } else {
         vmin = vmin.min(a);
       }
     }
-    long kept = ScalarKernels.absRangeOf(in, i, to, skipZeros, minMax);
-    minMax[0] = Math.min(minMax[0], vmin.reduceLanes(VectorOperators.MIN));
-    minMax[1] = Math.max(minMax[1], vmax.reduceLanes(VectorOperators.MAX));
-    return kept + (i - from) - zeros;
+    minMax[0] = Math.min(minMax[0], Float.intBitsToFloat(vmin.reduceLanes(VectorOperators.MIN)));
+    minMax[1] = Math.max(minMax[1], Float.intBitsToFloat(vmax.reduceLanes(VectorOperators.MAX)));
+    return len - zeros;
   }
 
   @Override
   public void histc(FloatLanes in, int from, int to, float lo, float hi, int nbins, boolean skipZeros,
       boolean inRange, int[] counts, int ways) {
-    int sentinel = nbins;
+    // the float index trick of histcOfBlock needs bin numbers below 2^22
+    int upper = nbins >= EXACT_FLOAT_INDEX ? from : from + SPECIES.loopBound(to - from);
+    float[] block = new float[SCAN_BLOCK];
+    int[] bins = new int[SCAN_BLOCK];
+    int wayShift = Integer.numberOfTrailingZeros(ways);
+    for (int i = from; i < upper; i += SCAN_BLOCK) {
+      int len = Math.min(SCAN_BLOCK, upper - i);
+      in.copyTo(i, block, len);
+      binsOfBlock(block, len, lo, hi, nbins, skipZeros, inRange, bins);
+      // the increments, scalar: value j counts into way (j mod ways) of its bin, so that neighbouring
+      // values of one bin need not wait for each other
+      for (int j = 0; j < len; j++) {
+        counts[(bins[j] << wayShift) | (j & (ways - 1))]++;
+      }
+    }
+    ScalarKernels.histcOf(in, upper, to, lo, hi, nbins, skipZeros, counts, ways);
+  }
+
+  /**
+   * The {@code histc} bin of each of {@code block[0, len)} ({@code len} a multiple of the lane count) into
+   * {@code bins}, {@code nbins} for a dropped value; a method of its own for the reason given at
+   * {@link #absRangeOfBlock}.
+   */
+  private static void binsOfBlock(float[] block, int len, float lo, float hi, int nbins, boolean skipZeros,
+      boolean inRange, int[] bins) {
     float width = hi - lo;
-    float bins = (float) nbins;
-    int i = from;
-    // the float index trick below needs bin numbers below 2^22
-    int upper = nbins >= EXACT_FLOAT_INDEX ? from : from + H.loopBound(to - from);
-    FloatVector zero = FloatVector.zero(H);
+    float count = (float) nbins;
     float last = nbins - 1;
-    int[] idx = new int[HL];
-    int wayMask = ways - 1;
-    for (; i < upper; i += HL) {
-      FloatVector a = load(H, in, i).abs();
-      FloatVector f = a.sub(lo).div(width).mul(bins).max(zero).min(last);
+    FloatVector zero = FloatVector.zero(SPECIES);
+    for (int k = 0; k < len; k += LANES) {
+      FloatVector a = FloatVector.fromArray(SPECIES, block, k).abs();
+      FloatVector f = a.sub(lo).div(width).mul(count).max(zero).min(last);
       // floor(f) as a float: round to nearest by the 2^23 trick, minus one where that rounded up
       FloatVector r = f.add(TWO_23).sub(TWO_23);
       r = r.sub(1f, r.compare(VectorOperators.GT, f));
@@ -304,14 +364,10 @@ final class VectorKernels implements HostKernels {
         if (skipZeros) {
           out = out.or(a.compare(VectorOperators.EQ, 0f));
         }
-        r = r.blend(sentinel, out);
+        r = r.blend(nbins, out);
       }
       // an integer-valued float in [0, 2^22] plus 2^23 holds that integer in its mantissa bits
-      r.add(TWO_23).reinterpretAsInts().and(MANTISSA).intoArray(idx, 0);
-      for (int j = 0; j < HL; j++) {
-        counts[idx[j] * ways + (j & wayMask)]++;
-      }
+      r.add(TWO_23).reinterpretAsInts().and(MANTISSA).intoArray(bins, k);
     }
-    ScalarKernels.histcOf(in, i, to, lo, hi, nbins, skipZeros, counts, ways);
   }
 }

@@ -108,6 +108,28 @@ class HostKernelsAgreementTest {
   }
 
   @Test
+  void integerFakeQuantizationOfWholeRowsGivesTheSameBits() {
+    float[] mul = new float[N];
+    float[] div = new float[N];
+    Random random = new Random(29);
+    for (int c = 0; c < N; c++) {
+      mul[c] = 127f / (0.01f + random.nextFloat() * 5f);
+      div[c] = mul[c] * 1.0000001f;
+    }
+    // short rows, rows of whole vectors, and a row wider than one column tile
+    for (int len : new int[] {37, 64, 2053}) {
+      for (boolean fake : new boolean[] {true, false}) {
+        assertSameBits(values(31 + len, 3f), (k, i, o, from, to) -> {
+          int rows = (to - from) / len;
+          k.quantizeRows(i, o, from, rows, len, mul, div, -128f, 127f, fake);
+          int rest = from + rows * len;
+          k.quantizeRow(i, o, rest, to - rest, mul, div, 0, -128f, 127f, fake);
+        });
+      }
+    }
+  }
+
+  @Test
   void e4m3GivesTheSameBits() {
     for (float spread : new float[] {0.01f, 1f, 1000f}) {
       assertSameBits(values(17, spread), (k, i, o, from, to) -> k.e4m3(i, o, from, to, 448f / 3.1f, 448f / 3.1f));
