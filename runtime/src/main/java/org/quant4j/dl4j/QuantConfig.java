@@ -378,6 +378,86 @@ public final class QuantConfig {
     return n.textValue();
   }
 
+  /**
+   * This configuration as YAML that {@link #parse(String)} reads back to the same configuration: every
+   * set field of every spec, amax values written exactly (each float reads back bit for bit).
+   *
+   * @return the YAML text, ending in a newline
+   */
+  public String toYaml() {
+    StringBuilder y = new StringBuilder();
+    y.append("residual: ").append(residual).append('\n');
+    y.append("input: ").append(flow(input, null)).append('\n');
+    y.append("weight: ").append(flow(weight, null)).append('\n');
+    y.append("residual_quantizer: ").append(flow(residualSpec, null)).append('\n');
+    if (!overrides.isEmpty()) {
+      y.append("overrides:\n");
+      for (NameOverride o : overrides) {
+        y.append("  - ").append(flow(o.spec(), o.glob())).append('\n');
+      }
+    }
+    return y.toString();
+  }
+
+  /** One spec as a YAML flow mapping, with its override name first when given. */
+  private static String flow(QuantSpec s, String name) {
+    List<String> f = new ArrayList<>();
+    if (name != null) {
+      f.add("name: " + quoted(name));
+    }
+    if (s.isE4M3()) {
+      f.add("num_bits: [4, 3]");
+    } else if (s.numBits() != null) {
+      f.add("num_bits: " + s.numBits());
+    }
+    if (s.unsigned() != null) {
+      f.add("unsigned: " + s.unsigned());
+    }
+    if (s.narrowRange() != null) {
+      f.add("narrow_range: " + s.narrowRange());
+    }
+    if (s.calibMethod() != null) {
+      f.add("calib_method: " + quoted(s.calibMethod()));
+    }
+    if (s.perChannel() != null) {
+      f.add("per_channel: " + s.perChannel());
+    }
+    float[] amax = s.amax();
+    if (amax != null) {
+      List<String> values = new ArrayList<>();
+      for (float a : amax) {
+        values.add(exactDecimal(a));
+      }
+      f.add("amax: " + (amax.length == 1 ? values.get(0) : values.toString()));
+    }
+    if (s.learnAmax() != null) {
+      f.add("learn_amax: " + s.learnAmax());
+    }
+    if (s.scaleAmax() != null) {
+      f.add("scale_amax: " + exactDecimal(s.scaleAmax()));
+    }
+    if (s.enable() != null) {
+      f.add("enable: " + s.enable());
+    }
+    return "{" + String.join(", ", f) + "}";
+  }
+
+  private static String quoted(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  /**
+   * A float as a plain decimal that reads back to the same bits: the shortest form when it survives the
+   * reader's decimal-to-double-to-float path, the float's exact binary value otherwise.
+   */
+  private static String exactDecimal(float value) {
+    String shortest = new java.math.BigDecimal(Float.toString(value)).toPlainString();
+    if (Float.floatToIntBits((float) Double.parseDouble(shortest)) == Float.floatToIntBits(value)) {
+      return shortest;
+    }
+    return new java.math.BigDecimal(value).toPlainString();
+  }
+
   @Override
   public String toString() {
     return "QuantConfig[residual=" + residual + ", input=" + input + ", weight=" + weight
