@@ -447,15 +447,16 @@ public final class QuantConfig {
   }
 
   /**
-   * A float as a plain decimal that reads back to the same bits: the shortest form when it survives the
-   * reader's decimal-to-double-to-float path, the float's exact binary value otherwise.
+   * A float as a YAML float that reads back to the same bits: the shortest decimal when it survives the
+   * reader's decimal-to-double-to-float path, else 18 significant digits of its exact value. The exponent
+   * always has a sign and the mantissa a point, as YAML 1.1 floats need.
    */
   private static String exactDecimal(float value) {
-    String shortest = new java.math.BigDecimal(Float.toString(value)).toPlainString();
+    String shortest = Float.toString(value).replace('E', 'e').replaceAll("e(\\d)", "e+$1");
     if (Float.floatToIntBits((float) Double.parseDouble(shortest)) == Float.floatToIntBits(value)) {
       return shortest;
     }
-    return new java.math.BigDecimal(value).toPlainString();
+    return String.format(java.util.Locale.ROOT, "%.17e", (double) value);
   }
 
   @Override

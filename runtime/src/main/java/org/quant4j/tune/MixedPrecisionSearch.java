@@ -237,7 +237,7 @@ public final class MixedPrecisionSearch {
   private String budgetText() {
     List<String> parts = new ArrayList<>();
     if (b.maxDrop != null) {
-      parts.add(String.format(Locale.ROOT, "at most %.4g below FP32", b.maxDrop));
+      parts.add(String.format(Locale.ROOT, "at most %.2f points below FP32", 100 * b.maxDrop));
     }
     if (b.maxBits != null) {
       parts.add(String.format(Locale.ROOT, "at most %.4g effective bits", b.maxBits));
@@ -343,8 +343,7 @@ public final class MixedPrecisionSearch {
     }
 
     /**
-     * The largest drop below FP32 the assignment may have, in the metric's units (top-1 as a fraction: 0.005
-     * is half a point).
+     * The largest drop below FP32 the assignment may have, in top-1 as a fraction (0.005 is half a point).
      *
      * @param drop at least 0
      * @return this builder
