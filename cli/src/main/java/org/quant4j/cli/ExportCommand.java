@@ -75,7 +75,7 @@ final class ExportCommand implements Callable<Integer> {
     new OutputPaths().input("--model", model).input("--amax", amax).input("--config", config)
         .requireFile("--out", out);
     if (amax != null) {
-      QuantModules.initialize(quantConfig());
+      QuantModules.initialize(forAmax(config, amax));
       // the state the user named wins over a <model>.quant4j.json beside the zip
       SiblingStateFile.skipReading("--amax " + amax + " was given");
     }
@@ -97,7 +97,16 @@ final class ExportCommand implements Callable<Integer> {
     return 0;
   }
 
-  private QuantConfig quantConfig() throws IOException {
+  /**
+   * The configuration a network is restored under to take an amax file: {@code --config} when given, else the
+   * reference defaults, with residual quantizers when the amax file has any.
+   *
+   * @param config the {@code --config} file, or null
+   * @param amax the amax file
+   * @return the configuration
+   * @throws IOException if a file cannot be read
+   */
+  static QuantConfig forAmax(Path config, Path amax) throws IOException {
     if (config != null) {
       return QuantConfig.load(config);
     }
