@@ -126,7 +126,7 @@ final class AutoquantCommand implements Callable<Integer> {
     System.out.println(r.table().toText());
     if (!r.met()) {
       throw new IllegalArgumentException("no assignment of " + String.join(", ", formats) + " meets the budget ("
-          + r.budget() + "); the best found, " + r.assignmentText() + ", reaches " + r.summary()
+          + r.budget() + "): the best found, " + r.assignmentText() + ", reaches " + r.outcome()
           + "; nothing was written");
     }
     String header = String.format(Locale.ROOT, "# quant4j autoquant on %s: %s%n# %s%n",
