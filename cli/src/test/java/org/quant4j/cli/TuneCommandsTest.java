@@ -85,6 +85,23 @@ class TuneCommandsTest {
     assertTrue(out.contains("top1=" + m.group(1) + "\n"), "autoquant reported " + m.group(1) + "; the child: " + out);
   }
 
+  @Test
+  void exportTakesTheConfigAutoquantWritesAsItIs() throws Exception {
+    Path config = dir.resolve("config.yaml");
+    run("autoquant", "--model", zip.toString(), "--data", csv.toString(), "--calib", csv.toString(),
+        "--shape", "1,5,5", "--scale", "1", "--label-column", "last", "--formats", "w8a8,w4a8,float",
+        "--max-drop", "2", "--batch-size", "32", "--method", "max", "--out", config.toString());
+    long quantized = QuantConfig.load(config).overrides().stream()
+        .filter(o -> !Boolean.FALSE.equals(o.spec().enable())).count();
+    Path onnx = dir.resolve("model.onnx");
+
+    String[] r = run("export", "--model", zip.toString(), "--config", config.toString(), "--input-shape", "1,1,5,5",
+        "--out", onnx.toString());
+
+    assertTrue(r[1].contains("(opset 13, " + quantized + " quantizers as Q/DQ)"), r[1] + "\n" + Files.readString(config));
+    assertTrue(Files.size(onnx) > 0);
+  }
+
   /** Runs a command that must succeed; returns its standard error and standard output. */
   private static String[] run(String... args) {
     CommandLine cli = Quant4jCommand.commandLine();

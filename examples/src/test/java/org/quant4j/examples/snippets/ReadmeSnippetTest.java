@@ -9,24 +9,31 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's Java quickstart is the marked region of {@link Quickstart}, line for line (indentation
- * removed), so the block in the README compiles and runs as {@code QuickstartWithoutVectorModuleTest}
- * runs it.
+ * The Java blocks of the documentation are marked regions of whole programs, line for line (indentation
+ * removed), so they compile: the README's quickstart is {@link Quickstart}'s (which
+ * {@code QuickstartWithoutVectorModuleTest} runs), docs/tune.md's is {@link MixedPrecision}'s.
  */
 class ReadmeSnippetTest {
 
-  private static final String MARK = "// [quickstart]";
-
   @Test
   void theReadmeQuickstartIsTheQuickstartProgramsRegion() throws Exception {
+    assertDocHoldsRegion("../README.md", "Quickstart.java", "// [quickstart]");
+  }
+
+  @Test
+  void theTuneDocsJavaExampleIsTheMixedPrecisionProgramsRegion() throws Exception {
+    assertDocHoldsRegion("../docs/tune.md", "MixedPrecision.java", "// [tune]");
+  }
+
+  private static void assertDocHoldsRegion(String doc, String program, String mark) throws Exception {
     String source = Files.readString(
-        Path.of("src/main/java/org/quant4j/examples/snippets/Quickstart.java"), StandardCharsets.UTF_8);
-    String[] parts = source.split(java.util.regex.Pattern.quote(MARK), -1);
-    assertEquals(3, parts.length, "Quickstart.java has one region between two " + MARK + " lines");
+        Path.of("src/main/java/org/quant4j/examples/snippets").resolve(program), StandardCharsets.UTF_8);
+    String[] parts = source.split(java.util.regex.Pattern.quote(mark), -1);
+    assertEquals(3, parts.length, program + " has one region between two " + mark + " lines");
     String region = parts[1].lines().skip(1).map(l -> l.startsWith("    ") ? l.substring(4) : l.strip())
         .collect(java.util.stream.Collectors.joining("\n")).stripTrailing();
-    String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
-    assertTrue(readme.contains("```java\n" + region + "\n```"),
-        "README.md must hold the quickstart region of Quickstart.java as a java block:\n" + region);
+    String text = Files.readString(Path.of(doc), StandardCharsets.UTF_8);
+    assertTrue(text.contains("```java\n" + region + "\n```"),
+        doc + " must hold the " + mark + " region of " + program + " as a java block:\n" + region);
   }
 }
