@@ -9,8 +9,6 @@ import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
 import org.quant4j.data.ImageSet;
 import org.quant4j.dl4j.QuantConfig;
-import org.quant4j.dl4j.QuantModules;
-import org.quant4j.dl4j.SiblingStateFile;
 import org.quant4j.internal.AtomicFiles;
 import org.quant4j.report.AmaxChoice;
 import org.quant4j.report.CalibrationReport;
@@ -112,7 +110,7 @@ final class AutoquantCommand implements Callable<Integer> {
     ImageSet eval = images.labelled(labels);
     ImageSet calibration = images.read("--calib", calib);
     QuantConfig base = config != null ? QuantConfig.load(config) : CalibrationInputs.defaultConfig(choice);
-    Model template = restoreFloat();
+    Model template = ModelZips.restoreUnder("--model", model, null, "autoquant starts from the float model");
     MixedPrecisionSearch.Builder search = MixedPrecisionSearch.of(template).base(base).formats(candidates)
         .calibration(calibration, batchSize, numBatches, choice).data(eval, batchSize).progress(true);
     if (maxDrop != null) {
@@ -141,17 +139,6 @@ final class AutoquantCommand implements Callable<Integer> {
     System.out.println("autoquant: " + r.summary());
     System.out.println("top-1 exact: " + r.achieved());
     return 0;
-  }
-
-  /** The float network: restored with quant modules off and no state file read beside it. */
-  private Model restoreFloat() {
-    QuantModules.deactivate();
-    SiblingStateFile.skipReading("autoquant restores the float model");
-    try {
-      return ModelZips.restore("--model", model);
-    } finally {
-      SiblingStateFile.skipReading(null);
-    }
   }
 
   private List<Format> formats() throws IOException {

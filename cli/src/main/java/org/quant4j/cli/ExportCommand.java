@@ -15,14 +15,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.quant4j.dl4j.QuantConfig;
-import org.quant4j.dl4j.QuantModules;
 import org.quant4j.dl4j.QuantRole;
-import org.quant4j.dl4j.QuantState;
 import org.quant4j.dl4j.QuantizationException;
 import org.quant4j.dl4j.QuantCoverage;
 import org.quant4j.dl4j.Quantizers;
 import org.quant4j.nn.TensorQuantizer;
-import org.quant4j.dl4j.SiblingStateFile;
 import org.quant4j.onnx.ExportOptions;
 import org.quant4j.onnx.OnnxExport;
 import picocli.CommandLine.Command;
@@ -81,24 +78,9 @@ final class ExportCommand implements Callable<Integer> {
     requireFile("--config", config, "a QuantConfig YAML or JSON file");
     new OutputPaths().input("--model", model).input("--amax", amax).input("--config", config)
         .requireFile("--out", out);
-    if (amax != null) {
-      QuantModules.initialize(forAmax(config, amax));
-      // the state the user named wins over a <model>.quant4j.json beside the zip
-      SiblingStateFile.skipReading("--amax " + amax + " was given");
-    } else if (config != null) {
-      QuantModules.initialize(QuantConfig.load(config));
-      SiblingStateFile.skipReading("--config " + config + " was given without --amax");
-    }
-    Model net;
-    try {
-      net = ModelZips.restore("--model", model);
-    } finally {
-      QuantModules.deactivate();
-      SiblingStateFile.skipReading(null);
-    }
-    if (amax != null) {
-      QuantState.load(net, amax);
-    }
+    Model net = amax != null ? ModelZips.restoreWithAmax(model, config, amax)
+        : ModelZips.restoreUnder("--model", model, config == null ? null : QuantConfig.load(config),
+            config == null ? null : "--config " + config + " was given without --amax");
     List<TensorQuantizer> dynamicWeights = amax == null ? calibratingDynamicWeights(net) : List.of();
     requireInputFits(net);
     for (TensorQuantizer q : dynamicWeights) {

@@ -2,14 +2,9 @@ package org.quant4j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
 import org.quant4j.data.ImageSet;
-import org.quant4j.dl4j.QuantModules;
-import org.quant4j.dl4j.QuantState;
-import org.quant4j.dl4j.QuantStateFile;
-import org.quant4j.dl4j.SiblingStateFile;
 import org.quant4j.internal.AtomicFiles;
 import org.quant4j.report.CalibrationReport;
 import org.quant4j.tune.Sensitivity;
@@ -75,7 +70,7 @@ final class SensitivityCommand implements Callable<Integer> {
           .input("--amax", amax).input("--config", config).requireDirectory("--out", out, OUT_FILES);
     }
     ImageSet eval = images.labelled(labels);
-    Model net = restoreWithAmax(model, config, amax);
+    Model net = ModelZips.restoreWithAmax(model, config, amax);
     SensitivityResult result = Sensitivity.of(net).data(eval, batchSize).cacheBudget(cacheMb << 20).progress(true).run();
     System.out.println(result.table().toText());
     if (out != null) {
@@ -88,35 +83,5 @@ final class SensitivityCommand implements Callable<Integer> {
       System.out.println("report: " + index.toAbsolutePath());
     }
     return 0;
-  }
-
-  /**
-   * Restores a model with quantizers and loads an amax file that must cover every quantizer.
-   *
-   * @param model the zip
-   * @param config the {@code --config} file, or null
-   * @param amax the amax file
-   * @return the calibrated network
-   * @throws Exception if a file cannot be read
-   * @throws IllegalArgumentException naming the quantizers the amax file lacks, or what else does not fit
-   */
-  static Model restoreWithAmax(Path model, Path config, Path amax) throws Exception {
-    QuantModules.initialize(ExportCommand.forAmax(config, amax));
-    SiblingStateFile.skipReading("--amax " + amax + " was given");
-    Model net;
-    try {
-      net = ModelZips.restore("--model", model);
-    } finally {
-      QuantModules.deactivate();
-      SiblingStateFile.skipReading(null);
-    }
-    List<String> missing = QuantState.plan(net, QuantStateFile.read(amax).quantizers()).missing();
-    if (!missing.isEmpty()) {
-      throw new IllegalArgumentException("--amax " + amax + " has no amax for " + missing.size()
-          + " quantizer(s) of the model: " + String.join(", ", missing)
-          + "; calibrate this model (quant4j calibrate) and pass its amax file");
-    }
-    QuantState.load(net, amax);
-    return net;
   }
 }
