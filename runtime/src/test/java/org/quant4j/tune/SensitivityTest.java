@@ -8,9 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.quant4j.calib.AmaxMethod;
 import org.quant4j.data.ImageSet;
 import org.quant4j.data.ImageSetIterator;
@@ -25,7 +32,7 @@ class SensitivityTest {
   @TempDir Path dir;
 
   /** The fragile network built with w8a8 quantizers and max-calibrated on its own images. */
-  static Model calibrated(MultiLayerNetwork floatNet, ImageSet images) {
+  static Model calibrated(Model floatNet, ImageSet images) {
     Model net = Networks.build(floatNet, QuantConfig.builder()
         .input(QuantSpec.builder().numBits(8).calibMethod("max").build()).build());
     Calibration.collectStats(net, ImageSetIterator.inOrder(images, FragileNetwork.BATCH), 100);
@@ -61,6 +68,25 @@ class SensitivityTest {
       SensitivityResult cached = Sensitivity.of(net).data(images, FragileNetwork.BATCH).cacheBudget(budget).run();
       assertEquals(whole, cached, "budget " + budget);
     }
+  }
+
+  @Test
+  void aComputationGraphIsMeasuredWholeAndGivesTheSameFigures() {
+    MultiLayerNetwork floatNet = FragileNetwork.network();
+    ImageSet images = FragileNetwork.images(floatNet);
+    ComputationGraph floatGraph = new ComputationGraph(new NeuralNetConfiguration.Builder().graphBuilder()
+        .addInputs("in").setInputTypes(InputType.convolutional(4, 4, 1))
+        .addLayer("dense0", new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build(), "in")
+        .addLayer("fragile", new DenseLayer.Builder().nOut(16).activation(Activation.IDENTITY).build(), "dense0")
+        .addLayer("out", new OutputLayer.Builder().nOut(4).activation(Activation.SOFTMAX)
+            .lossFunction(LossFunctions.LossFunction.MCXENT).build(), "fragile")
+        .setOutputs("out").build());
+    floatGraph.init();
+    floatGraph.setParams(floatNet.params());
+
+    SensitivityResult graph = Sensitivity.of(calibrated(floatGraph, images)).data(images, FragileNetwork.BATCH).run();
+
+    assertEquals(Sensitivity.of(calibrated(floatNet, images)).data(images, FragileNetwork.BATCH).run(), graph);
   }
 
   @Test
