@@ -3,10 +3,12 @@ package org.quant4j.tune;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -36,10 +38,11 @@ import org.quant4j.report.AmaxChoice;
  *
  * <p>The search: (1) every non-float format is calibrated once, with every layer in it, on the calibration
  * images; (2) the sensitivity of every layer is measured with every layer at the cheapest format; (3) every layer
- * starts at the most expensive candidate; (4) least harmful layer first, each layer is lowered one format at a
- * time, each step verified by one whole evaluation of a network built from the step's configuration, and backed
- * off (the layer keeps its last good format) when the budget breaks. With only a bits budget, lowering stops as
- * soon as the bits fit. The result's configuration carries every activation amax (and every per-tensor weight
+ * starts at the most expensive candidate; (4) in rounds, least harmful layer first, each layer is lowered by one
+ * format, each step verified by one whole evaluation of a network built from the step's configuration and backed
+ * off when the budget breaks (that layer then keeps its format); rounds go on until no layer can be lowered.
+ * Lowering every layer one format before any layer two spends the budget where it buys the most bits. With only
+ * a bits budget, lowering stops as soon as the bits fit. The result's configuration carries every activation amax (and every per-tensor weight
  * amax), so that {@code QuantModules.initialize(config)} builds the same network in another JVM; per-channel
  * weights are quantized with the max of each channel, which is their max calibration.
  */
@@ -94,27 +97,33 @@ public final class MixedPrecisionSearch {
 
     Map<String, Format> current = uniform(layers, byCost.get(0));
     int evaluations = 0;
-    long maxSteps = 1 + (long) layers.size() * (byCost.size() - 1);
+    long maxSteps = 1 + (long) layers.size() * byCost.size();
     try (ProgressBar bar = b.progress ? ProgressBars.builder("mixed precision", maxSteps).build() : null) {
       double metric = evaluate(layers, current, amax);
       evaluations++;
       step(bar);
       boolean dropOk = dropOk(fp32, metric);
-      for (String layer : order) {
-        if (!dropOk || b.maxDrop == null && bitsOk(costs, current)) {
-          break;
-        }
-        for (int k = byCost.indexOf(current.get(layer)) + 1; k < byCost.size(); k++) {
+      Set<String> settled = new HashSet<>();
+      boolean lowered = dropOk;
+      while (lowered && !(b.maxDrop == null && bitsOk(costs, current))) {
+        lowered = false;
+        for (String layer : order) {
+          int k = byCost.indexOf(current.get(layer)) + 1;
+          if (settled.contains(layer) || k >= byCost.size()) {
+            continue;
+          }
           Map<String, Format> next = new LinkedHashMap<>(current);
           next.put(layer, byCost.get(k));
           double m = evaluate(layers, next, amax);
           evaluations++;
           step(bar);
           if (!dropOk(fp32, m)) {
-            break;
+            settled.add(layer);
+            continue;
           }
           current = next;
           metric = m;
+          lowered = true;
           if (b.maxDrop == null && bitsOk(costs, current)) {
             break;
           }
