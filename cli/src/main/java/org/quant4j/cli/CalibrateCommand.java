@@ -44,7 +44,7 @@ final class CalibrateCommand implements Callable<Integer> {
       AmaxChoice c = inputs.choice();
       Path index = CalibrationReport.builder()
           .title("quant4j calibration report: " + inputs.model.getFileName())
-          .note("Calibrated on " + inputs.data + "; method " + c.label() + ".")
+          .note("Calibrated on " + inputs.images.data + "; method " + c.label() + ".")
           .quantizers(Quantizers.of(net), AmaxChoice.STANDARD, c.label())
           .build().write(report);
       System.out.println("report: " + index.toAbsolutePath());

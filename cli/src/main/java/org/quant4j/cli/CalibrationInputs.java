@@ -1,7 +1,6 @@
 package org.quant4j.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -12,10 +11,8 @@ import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.quant4j.calib.AmaxMethod;
-import org.quant4j.data.CsvImages;
 import org.quant4j.data.ImageSet;
 import org.quant4j.data.ImageSetIterator;
-import org.quant4j.data.LabelColumn;
 import org.quant4j.dl4j.Calibration;
 import org.quant4j.dl4j.CalibrationResult;
 import org.quant4j.dl4j.QuantConfig;
@@ -24,6 +21,7 @@ import org.quant4j.dl4j.QuantSpec;
 import org.quant4j.dl4j.Quantizers;
 import org.quant4j.nn.TensorQuantizer;
 import org.quant4j.report.AmaxChoice;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,19 +33,7 @@ final class CalibrationInputs {
   @Option(names = "--model", required = true, description = "DL4J model zip (ModelSerializer): MultiLayerNetwork or ComputationGraph.")
   Path model;
 
-  @Option(names = "--data", required = true,
-      description = "Calibration images: an IDX images file (plain or .gz, e.g. train-images-idx3-ubyte) or a CSV file (.csv or .csv.gz, one image per row).")
-  Path data;
-
-  @Option(names = "--shape", defaultValue = "1,28,28", description = "CSV image shape C,H,W. Default: ${DEFAULT-VALUE}")
-  String shape;
-
-  @Option(names = "--scale", defaultValue = "255", description = "Every pixel is divided by this. Default: ${DEFAULT-VALUE}")
-  float scale;
-
-  @Option(names = "--label-column", defaultValue = "none",
-      description = "CSV: where each row's label is: none, first or last. Default: ${DEFAULT-VALUE}")
-  String labelColumn;
+  @Mixin ImageOptions images;
 
   @Option(names = "--config", description = "QuantConfig YAML or JSON. Default: 8-bit inputs per tensor (histogram calibrator; max for --method max), 8-bit weights per output channel (max).")
   Path config;
@@ -77,26 +63,19 @@ final class CalibrationInputs {
    * @throws IllegalArgumentException naming the first bad option
    */
   OutputPaths check() {
-    requireFile("--model", model, "a DL4J model zip");
-    requireFile("--data", data, "IDX images or CSV");
+    ImageOptions.requireFile("--model", model, "a DL4J model zip");
+    images.check();
     if (config != null) {
-      requireFile("--config", config, "a QuantConfig YAML or JSON file");
+      ImageOptions.requireFile("--config", config, "a QuantConfig YAML or JSON file");
     }
     choice();
-    if (!(scale > 0) || !Float.isFinite(scale)) {
-      throw new IllegalArgumentException("--scale " + scale + " must be a finite number > 0 (every pixel is divided by it)");
-    }
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch-size " + batchSize + " must be at least 1");
     }
     if (numBatches < 0) {
       throw new IllegalArgumentException("--num-batches " + numBatches + " must be 0 (all the data) or more");
     }
-    if (isCsv()) {
-      parseShape(shape);
-      labelColumn();
-    }
-    return new OutputPaths().input("--model", model).input("--data", data).input("--config", config);
+    return new OutputPaths().input("--model", model).input("--data", images.data).input("--config", config);
   }
 
   /**
@@ -111,15 +90,16 @@ final class CalibrationInputs {
   Model calibrate() throws IOException {
     AmaxChoice c = choice();
     QuantConfig quantConfig = quantConfig(c);
-    ImageSet images = images();
-    if (images.size() == 0) {
-      throw new IllegalArgumentException("--data " + data + " holds no images");
+    ImageSet data = images.images();
+    if (data.size() == 0) {
+      throw new IllegalArgumentException("--data " + images.data + " holds no images");
     }
     QuantModules.initialize(quantConfig);
     Model net = ModelZips.restore("--model", model);
-    int batches = numBatches > 0 ? numBatches : (images.size() + batchSize - 1) / batchSize;
-    int used = Calibration.collectStats(net, ImageSetIterator.inOrder(images, batchSize), batches);
-    System.err.printf(Locale.ROOT, "quant4j: calibrated on %d batches of up to %d images from %s%n", used, batchSize, data);
+    int batches = numBatches > 0 ? numBatches : (data.size() + batchSize - 1) / batchSize;
+    int used = Calibration.collectStats(net, ImageSetIterator.inOrder(data, batchSize), batches);
+    System.err.printf(Locale.ROOT, "quant4j: calibrated on %d batches of up to %d images from %s%n", used, batchSize,
+        images.data);
     CalibrationResult result = Calibration.computeAmax(net, c.method(),
         c.method() == AmaxMethod.PERCENTILE ? c.percentile() : Calibration.DEFAULT_PERCENTILE);
     requireFiniteAmax(net, result);
@@ -144,66 +124,21 @@ final class CalibrationInputs {
   }
 
   private QuantConfig quantConfig(AmaxChoice c) throws IOException {
-    if (config != null) {
-      return QuantConfig.load(config);
-    }
+    return config != null ? QuantConfig.load(config) : defaultConfig(c);
+  }
+
+  /**
+   * The configuration calibration uses without {@code --config}: 8-bit inputs per tensor (a histogram
+   * calibrator, max for the max method), 8-bit weights per output channel (max).
+   *
+   * @param c the method
+   * @return the configuration
+   */
+  static QuantConfig defaultConfig(AmaxChoice c) {
     String inputCalib = c.method() == AmaxMethod.MAX ? "max" : "histogram";
     return QuantConfig.builder()
         .input(QuantSpec.builder().numBits(8).calibMethod(inputCalib).build())
         .weight(QuantSpec.builder().numBits(8).calibMethod("max").perChannel(true).build())
         .build();
-  }
-
-  private static void requireFile(String option, Path file, String expected) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(option + " " + file + ": no such file, expected " + expected);
-    }
-    if (!Files.isReadable(file)) {
-      throw new IllegalArgumentException(option + " " + file + ": not readable");
-    }
-  }
-
-  private boolean isCsv() {
-    String name = data.getFileName().toString().toLowerCase(Locale.ROOT);
-    return name.endsWith(".csv") || name.endsWith(".csv.gz");
-  }
-
-  private LabelColumn labelColumn() {
-    try {
-      return LabelColumn.valueOf(labelColumn.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--label-column " + labelColumn + " must be none, first or last", e);
-    }
-  }
-
-  /**
-   * @return the images of {@code --data}
-   * @throws IOException if the file cannot be read
-   */
-  ImageSet images() throws IOException {
-    if (isCsv()) {
-      int[] chw = parseShape(shape);
-      return CsvImages.read(data, chw[0], chw[1], chw[2], scale, labelColumn());
-    }
-    return ImageSet.fromIdx(data, null, scale);
-  }
-
-  private static int[] parseShape(String text) {
-    String[] p = text.split(",");
-    if (p.length != 3) {
-      throw new IllegalArgumentException("--shape '" + text + "' must be C,H,W (three positive integers)");
-    }
-    int[] v = new int[3];
-    for (int i = 0; i < 3; i++) {
-      try {
-        v[i] = Integer.parseInt(p[i].strip());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--shape '" + text + "' must be C,H,W (three positive integers)", e);
-      }
-      if (v[i] < 1) {
-        throw new IllegalArgumentException("--shape '" + text + "' must be C,H,W (three positive integers)");
-      }
-    }
-    return v;
   }
 }

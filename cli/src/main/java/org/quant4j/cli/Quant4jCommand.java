@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
     versionProvider = Quant4jCommand.Version.class,
     description = "Fake quantization, calibration, QAT and QDQ ONNX export for DL4J.",
     subcommands = {DemoCommand.class, CalibrateCommand.class, ExportCommand.class, ReportCommand.class,
+        SensitivityCommand.class, AutoquantCommand.class,
         ConformanceCommand.class, QuantizeOnnxCommand.class})
 public final class Quant4jCommand implements Runnable {
 

@@ -43,7 +43,7 @@ final class ReportCommand implements Callable<Integer> {
     }
     Path index = CalibrationReport.builder()
         .title("quant4j calibration report: " + inputs.model.getFileName())
-        .note("Histograms from " + inputs.data + "; amax in use: " + (amax != null ? "from " + amax : "method " + chosen) + ".")
+        .note("Histograms from " + inputs.images.data + "; amax in use: " + (amax != null ? "from " + amax : "method " + chosen) + ".")
         .quantizers(Quantizers.of(net), AmaxChoice.STANDARD, chosen)
         .build().write(out);
     System.out.println("report: " + index.toAbsolutePath());

@@ -86,7 +86,8 @@ class BadInputTest {
 
   @Test
   void helpExitsZeroOnEveryCommandEvenWithRequiredOptionsMissing() {
-    for (String command : List.of("calibrate", "export", "report", "conformance", "demo")) {
+    for (String command : List.of("calibrate", "export", "report", "conformance", "demo", "sensitivity",
+        "autoquant")) {
       Run r = run(command, "--help");
       assertEquals(0, r.status, command + ": " + r.err);
       assertTrue(r.out.contains("Usage: quant4j " + command), r.out);
@@ -179,6 +180,65 @@ class BadInputTest {
     Map<String, String> before = snapshot();
     Run r = run("demo", "--out", file.toString(), "--data-dir", dir.toString());
     assertBadInput(r, "quant4j demo: --out " + file + " is a file, expected a directory for the demo's outputs");
+    assertEquals(before, snapshot());
+  }
+
+  // ---- sensitivity and autoquant
+
+  @Test
+  void labelsThatDoNotMatchTheImagesOneToOneAreRefused() throws IOException {
+    Path images = dir.resolve("t10k-images-idx3-ubyte");
+    byte[] imageHeader = {0, 0, 8, 3, 0, 0, 0, 8, 0, 0, 0, 5, 0, 0, 0, 5};
+    Files.write(images, java.util.Arrays.copyOf(imageHeader, imageHeader.length + IMAGES * 25));
+    Path labels = dir.resolve("t10k-labels-idx1-ubyte");
+    byte[] labelHeader = {0, 0, 8, 1, 0, 0, 0, 7};
+    Files.write(labels, java.util.Arrays.copyOf(labelHeader, labelHeader.length + 7));
+    Path amax = calibratedAmax();
+    Map<String, String> before = snapshot();
+    String expected = "--labels " + labels + " has 7 labels but --data " + images + " has 8 images;"
+        + " they must match one to one";
+
+    Run s = run("sensitivity", "--model", model.toString(), "--data", images.toString(), "--labels", labels.toString(),
+        "--amax", amax.toString(), "--out", dir.resolve("out").toString());
+    assertBadInput(s, "quant4j sensitivity: " + expected);
+    Run a = run("autoquant", "--model", model.toString(), "--data", images.toString(), "--labels", labels.toString(),
+        "--calib", images.toString(), "--max-drop", "0.5", "--out", dir.resolve("config.yaml").toString());
+    assertBadInput(a, "quant4j autoquant: " + expected);
+    assertEquals(before, snapshot());
+  }
+
+  @Test
+  void anAmaxFileThatMissesLayersNamesTheirQuantizers() throws IOException {
+    Path amax = calibratedAmax();
+    com.fasterxml.jackson.databind.node.ObjectNode root =
+        (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(amax.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("quantizers"))
+        .remove(List.of("out._input_quantizer", "out._weight_quantizer"));
+    Files.writeString(amax, root.toString());
+    Path labelled = Files.writeString(dir.resolve("labelled.csv"), labelledCsv());
+    Map<String, String> before = snapshot();
+
+    Run r = run("sensitivity", "--model", model.toString(), "--data", labelled.toString(), "--label-column", "last",
+        "--shape", "1,5,5", "--scale", "1", "--amax", amax.toString(), "--out", dir.resolve("out").toString());
+
+    assertBadInput(r, "quant4j sensitivity: --amax " + amax + " has no amax for 2 quantizer(s) of the model:"
+        + " out._input_quantizer, out._weight_quantizer; calibrate this model (quant4j calibrate) and pass its amax file");
+    assertEquals(before, snapshot());
+  }
+
+  @Test
+  void aBudgetNoAssignmentMeetsIsRefusedWithTheBestAssignmentFoundAndNothingIsWritten() throws IOException {
+    Path labelled = Files.writeString(dir.resolve("labelled.csv"), labelledCsv());
+    Map<String, String> before = snapshot();
+
+    Run r = run("autoquant", "--model", model.toString(), "--data", labelled.toString(), "--label-column", "last",
+        "--calib", labelled.toString(), "--shape", "1,5,5", "--scale", "1", "--formats", "w4a4,w8a8",
+        "--max-bits", "2", "--method", "max", "--out", dir.resolve("config.yaml").toString(),
+        "--report", dir.resolve("report").toString());
+
+    assertBadInput(r, "quant4j autoquant: no assignment of w4a4, w8a8 meets the budget (at most 2.000 effective"
+        + " bits): the best found, conv=w4a4, out=w4a4, reaches top-1 37.50% (FP32 25.00%, +12.50 points) at 4.000"
+        + " effective bits; nothing was written");
     assertEquals(before, snapshot());
   }
 
@@ -443,6 +503,16 @@ class BadInputTest {
         "--method", "max", "--shape", "1,5,5", "--scale", "1");
     assertEquals(0, r.status, r.err);
     return amax;
+  }
+
+  /** The CSV images with a label in the last column, class i % 3 for row i. */
+  private static String labelledCsv() {
+    StringBuilder s = new StringBuilder();
+    String[] rows = csv(List.of()).split("\n");
+    for (int i = 0; i < rows.length; i++) {
+      s.append(rows[i]).append(',').append(i % 3).append('\n');
+    }
+    return s.toString();
   }
 
   private String writeConfig(String name, String text) throws IOException {

@@ -31,7 +31,8 @@ class Quant4jCommandTest {
 
   @Test
   void everyCapabilityIsASubcommand() {
-    assertEquals(java.util.Set.of("demo", "calibrate", "export", "report", "conformance", "quantize-onnx"),
+    assertEquals(java.util.Set.of("demo", "calibrate", "export", "report", "sensitivity", "autoquant", "conformance",
+        "quantize-onnx"),
         Quant4jCommand.commandLine().getSubcommands().keySet());
   }
 

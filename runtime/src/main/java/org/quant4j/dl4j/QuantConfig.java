@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -381,56 +379,84 @@ public final class QuantConfig {
   }
 
   /**
-   * This configuration in the file format, as one line of JSON that {@link #parse(String)} reads back to an
-   * equal configuration: what travels to another JVM (e.g. a Spark executor) to build the same quantizers.
+   * This configuration as YAML that {@link #parse(String)} reads back to the same configuration: every
+   * set field of every spec, amax values written exactly (each float reads back bit for bit).
    *
-   * @return the JSON text
+   * @return the YAML text, ending in a newline
    */
-  public String toJson() {
-    ObjectMapper mapper = new ObjectMapper();
-    ObjectNode root = mapper.createObjectNode();
-    root.put("residual", residual);
-    root.set("input", specNode(mapper, input));
-    root.set("weight", specNode(mapper, weight));
-    root.set("residual_quantizer", specNode(mapper, residualSpec));
-    ArrayNode list = root.putArray("overrides");
-    for (NameOverride o : overrides) {
-      list.add(specNode(mapper, o.spec()).put("name", o.glob()));
-    }
-    return root.toString();
-  }
-
-  private static ObjectNode specNode(ObjectMapper mapper, QuantSpec spec) {
-    ObjectNode n = mapper.createObjectNode();
-    if (spec.isE4M3()) {
-      n.putArray("num_bits").add(4).add(3);
-    } else if (spec.numBits() != null) {
-      n.put("num_bits", spec.numBits());
-    }
-    putIfSet(n, "unsigned", spec.unsigned());
-    putIfSet(n, "narrow_range", spec.narrowRange());
-    if (spec.calibMethod() != null) {
-      n.put("calib_method", spec.calibMethod());
-    }
-    putIfSet(n, "per_channel", spec.perChannel());
-    if (spec.amax() != null) {
-      ArrayNode a = n.putArray("amax");
-      for (float v : spec.amax()) {
-        a.add(v);
+  public String toYaml() {
+    StringBuilder y = new StringBuilder();
+    y.append("residual: ").append(residual).append('\n');
+    y.append("input: ").append(flow(input, null)).append('\n');
+    y.append("weight: ").append(flow(weight, null)).append('\n');
+    y.append("residual_quantizer: ").append(flow(residualSpec, null)).append('\n');
+    if (!overrides.isEmpty()) {
+      y.append("overrides:\n");
+      for (NameOverride o : overrides) {
+        y.append("  - ").append(flow(o.spec(), o.glob())).append('\n');
       }
     }
-    putIfSet(n, "learn_amax", spec.learnAmax());
-    if (spec.scaleAmax() != null) {
-      n.put("scale_amax", spec.scaleAmax());
-    }
-    putIfSet(n, "enable", spec.enable());
-    return n;
+    return y.toString();
   }
 
-  private static void putIfSet(ObjectNode n, String key, Boolean value) {
-    if (value != null) {
-      n.put(key, value);
+  /** One spec as a YAML flow mapping, with its override name first when given. */
+  private static String flow(QuantSpec s, String name) {
+    List<String> f = new ArrayList<>();
+    if (name != null) {
+      f.add("name: " + quoted(name));
     }
+    if (s.isE4M3()) {
+      f.add("num_bits: [4, 3]");
+    } else if (s.numBits() != null) {
+      f.add("num_bits: " + s.numBits());
+    }
+    if (s.unsigned() != null) {
+      f.add("unsigned: " + s.unsigned());
+    }
+    if (s.narrowRange() != null) {
+      f.add("narrow_range: " + s.narrowRange());
+    }
+    if (s.calibMethod() != null) {
+      f.add("calib_method: " + quoted(s.calibMethod()));
+    }
+    if (s.perChannel() != null) {
+      f.add("per_channel: " + s.perChannel());
+    }
+    float[] amax = s.amax();
+    if (amax != null) {
+      List<String> values = new ArrayList<>();
+      for (float a : amax) {
+        values.add(exactDecimal(a));
+      }
+      f.add("amax: " + (amax.length == 1 ? values.get(0) : values.toString()));
+    }
+    if (s.learnAmax() != null) {
+      f.add("learn_amax: " + s.learnAmax());
+    }
+    if (s.scaleAmax() != null) {
+      f.add("scale_amax: " + exactDecimal(s.scaleAmax()));
+    }
+    if (s.enable() != null) {
+      f.add("enable: " + s.enable());
+    }
+    return "{" + String.join(", ", f) + "}";
+  }
+
+  private static String quoted(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  /**
+   * A float as a YAML float that reads back to the same bits: the shortest decimal when it survives the
+   * reader's decimal-to-double-to-float path, else 18 significant digits of its exact value. The exponent
+   * always has a sign and the mantissa a point, as YAML 1.1 floats need.
+   */
+  private static String exactDecimal(float value) {
+    String shortest = Float.toString(value).replace('E', 'e').replaceAll("e(\\d)", "e+$1");
+    if (Float.floatToIntBits((float) Double.parseDouble(shortest)) == Float.floatToIntBits(value)) {
+      return shortest;
+    }
+    return String.format(java.util.Locale.ROOT, "%.17e", (double) value);
   }
 
   @Override

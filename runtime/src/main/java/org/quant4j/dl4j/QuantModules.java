@@ -92,4 +92,14 @@ public final class QuantModules {
   public static boolean isActive() {
     return ActiveConfig.get() != null;
   }
+
+  /**
+   * The configuration layers built now get their quantizers from, so that code which builds a network under
+   * a configuration of its own can put the caller's back afterwards.
+   *
+   * @return the active configuration, or null when quant modules are not active
+   */
+  public static QuantConfig activeConfig() {
+    return ActiveConfig.get();
+  }
 }

@@ -26,11 +26,13 @@ public final class CalibrationReport {
   private final List<QuantizerSummary> quantizers;
   private final List<Table> tables;
   private final List<String> notes;
+  private final List<BarChart> charts;
 
   private CalibrationReport(Builder b) {
     this.title = b.title;
     this.quantizers = List.copyOf(b.quantizers);
     this.tables = List.copyOf(b.tables);
+    this.charts = List.copyOf(b.charts);
     this.notes = List.copyOf(b.notes);
   }
 
@@ -47,6 +49,11 @@ public final class CalibrationReport {
   /** @return the tables the report shows above the quantizers */
   public List<Table> tables() {
     return tables;
+  }
+
+  /** @return the bar charts the report shows under the tables */
+  public List<BarChart> charts() {
+    return charts;
   }
 
   /**
@@ -77,6 +84,15 @@ public final class CalibrationReport {
     }
     for (Table t : tables) {
       appendTable(h, t);
+    }
+    for (BarChart c : charts) {
+      String png = c.fileStem() + ".png";
+      c.write(dir.resolve(png));
+      h.append("<h2>").append(esc(c.title())).append("</h2>\n<p><img src=\"").append(esc(png)).append("\" alt=\"")
+          .append(esc(c.title())).append("\"></p>\n");
+      if (c.table() != null) {
+        appendTable(h, c.table());
+      }
     }
     h.append("<h2>Quantizers</h2>\n<ul>\n");
     for (QuantizerSummary q : quantizers) {
@@ -169,6 +185,7 @@ public final class CalibrationReport {
     private final List<QuantizerSummary> quantizers = new ArrayList<>();
     private final List<Table> tables = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<BarChart> charts = new ArrayList<>();
 
     private Builder() {}
 
@@ -209,6 +226,15 @@ public final class CalibrationReport {
      */
     public Builder table(Table table) {
       tables.add(table);
+      return this;
+    }
+
+    /**
+     * @param chart a bar chart (with its table) shown under the tables, appended
+     * @return this builder
+     */
+    public Builder chart(BarChart chart) {
+      charts.add(chart);
       return this;
     }
 

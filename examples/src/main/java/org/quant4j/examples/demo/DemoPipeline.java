@@ -40,6 +40,9 @@ import org.quant4j.onnx.OnnxExport;
 import org.quant4j.report.AmaxChoice;
 import org.quant4j.report.CalibrationReport;
 import org.quant4j.report.Table;
+import org.quant4j.tune.Format;
+import org.quant4j.tune.MixedPrecisionSearch;
+import org.quant4j.tune.SearchResult;
 
 /**
  * The demo, step by step, as DESIGN.md's recipe fixes it: FP32 LeNet-5 (4 epochs, Adam 1e-3 cosine to
@@ -63,6 +66,12 @@ public final class DemoPipeline {
   private static final int QAT_THREADS = 2;
 
   private static final long[] INPUT_SHAPE = {1, 1, 28, 28};
+
+  /** The most top-1 points the automatic mixed-precision row may lose against FP32. */
+  static final double AUTO_MAX_DROP = 0.5;
+
+  /** The automatic mixed-precision row's name. */
+  static final String AUTO_ROW = "auto mixed precision, <= 0.5 pt below FP32";
 
   private final DemoRequest request;
   private final DemoDataset dataset;
@@ -151,11 +160,14 @@ public final class DemoPipeline {
       best.put(s, hist);
     }
     qat(best, bestPtq, data, top1);
+    SearchResult auto = autoMixedPrecision(fp32, calib, data.test(), bestPtq.get(QuantSetting.W4A4.label()));
+    top1.put(AUTO_ROW, 100 * auto.achieved());
 
     List<PairedTiming> costs = request.costPairs() == 0 ? List.of()
         : measureCosts(fp32Params, best.get(QuantSetting.W8A8), calib, data);
     List<Table> tables = new ArrayList<>();
     tables.add(DemoTables.accuracy(dataset, data.name(), top1, bestPtq));
+    tables.add(DemoTables.mixedPrecision(top1, bestPtq, auto));
     tables.add(DemoTables.onnx(onnx));
     if (!costs.isEmpty()) {
       tables.add(DemoTables.costs(costs));
@@ -168,7 +180,7 @@ public final class DemoPipeline {
     out.println();
     out.print(text);
     step("calibration report");
-    Path report = writeReport(best.get(QuantSetting.W8A8), data, tables, bestPtq.get("w8a8"));
+    Path report = writeReport(best.get(QuantSetting.W8A8), data, tables, bestPtq.get("w8a8"), auto);
     Path results = request.outDir().resolve("results.txt");
     AtomicFiles.writeString(results, text.toString());
     out.printf("Wrote:%n  report      %s%n  ONNX model  %s%n  amax (w8a8) %s%n  tables      %s%n  models      %s%n",
@@ -278,14 +290,32 @@ public final class DemoPipeline {
     });
   }
 
-  private Path writeReport(MultiLayerNetwork net, TrainTest data, List<Table> tables, String chosen)
-      throws IOException {
+  /**
+   * A format per layer from w4a4, w4a8, w8a8 and float, at most {@link #AUTO_MAX_DROP} points below FP32,
+   * calibrated on the PTQ images with the method that won w4a4 PTQ.
+   */
+  private SearchResult autoMixedPrecision(MultiLayerNetwork fp32, ImageSet calib, ImageSet test, String w4a4Method) {
+    step("auto mixed precision: w4a4, w4a8, w8a8 or float per layer, at most " + AUTO_MAX_DROP + " pt below FP32");
+    AmaxChoice method = AmaxChoice.STANDARD.stream().filter(c -> c.label().equals(w4a4Method)).findFirst()
+        .orElseThrow();
+    SearchResult r = MixedPrecisionSearch.of(fp32).base(QuantSetting.W8A8.config("histogram"))
+        .formats(List.of(Format.W4A4, Format.W4A8, Format.W8A8, Format.FLOAT))
+        .calibration(calib, CALIB_BATCH, 0, method).data(test, Accuracy.EVAL_BATCH)
+        .maxDrop(AUTO_MAX_DROP / 100).progress(true).run();
+    printTop1(AUTO_ROW, 100 * r.achieved());
+    out.printf("  %s%n  %s%n", r.assignmentText(), r.summary());
+    return r;
+  }
+
+  private Path writeReport(MultiLayerNetwork net, TrainTest data, List<Table> tables, String chosen,
+      SearchResult auto) throws IOException {
     CalibrationReport.Builder b = CalibrationReport.builder()
         .title("quant4j demo: LeNet-5 on " + data.name() + ", w8a8 calibration")
         .note("Inputs per tensor (histogram calibrator, 2048 bins, on the first " + Math.min(CALIB_IMAGES, data.train().size())
             + " training images), weights per output channel (max). Chosen: the best w8a8 PTQ choice, " + chosen + ".")
         .quantizers(Quantizers.of(net), AmaxChoice.STANDARD, chosen);
     tables.forEach(b::table);
+    b.chart(auto.sensitivity().chart());
     return b.build().write(request.outDir().resolve("report"));
   }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.quant4j.examples.data.DemoDataset;
 import org.quant4j.report.AmaxChoice;
 import org.quant4j.report.Table;
+import org.quant4j.tune.SearchResult;
 
 /** The demo's tables: accuracy beside the reference, ONNX agreement, costs, and the targets they are held to. */
 final class DemoTables {
@@ -36,6 +37,28 @@ final class DemoTables {
         List.of("row", "quant4j", "reference", "quant4j - FP32", "reference - FP32"), rows,
         List.of("* the best PTQ choice of its configuration, which QAT starts from. Reference: pytorch-quantization"
             + " 2.2.1, torch 1.13.1 CPU, same recipe (DESIGN.md)."));
+  }
+
+  /**
+   * The automatic mixed-precision row next to the best uniform w8a8 and w4a4 PTQ rows: top-1 and effective bits
+   * (weight and activation bits weighted by their elements; a uniform format's are its own bits).
+   */
+  static Table mixedPrecision(Map<String, Double> top1, Map<String, String> bestPtq, SearchResult auto) {
+    double fp32 = top1.get("fp32");
+    List<List<String>> rows = new ArrayList<>();
+    for (String setting : List.of("w8a8", "w4a4")) {
+      String row = setting + " " + bestPtq.get(setting);
+      rows.add(List.of(row, pct(top1.get(row)), delta(top1.get(row) - fp32), bits(setting.equals("w8a8") ? 8 : 4)));
+    }
+    rows.add(List.of(DemoPipeline.AUTO_ROW, pct(100 * auto.achieved()), delta(100 * auto.achieved() - fp32),
+        bits(auto.effectiveBits())));
+    return new Table("Automatic mixed precision vs uniform PTQ", List.of("row", "top-1 %", "- FP32", "effective bits"),
+        rows, List.of("auto: " + auto.assignmentText() + ".", "budget " + auto.budget()
+            + (auto.met() ? ", met" : ", NOT met") + "; " + auto.evaluations() + " whole evaluations."));
+  }
+
+  private static String bits(double bits) {
+    return String.format(Locale.ROOT, "%.2f", bits);
   }
 
   static Table onnx(List<OnnxAgreement> sessions) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.cli.DemoRequest;
 import org.quant4j.examples.data.DigitsFixture;
 import org.quant4j.examples.data.TrainTest;
+import org.quant4j.report.Table;
 
 /**
  * The whole demo on a slice of the bundled scikit-learn digits: training, PTQ with every method at every
@@ -37,7 +38,15 @@ class DemoPipelineTest {
 
     DemoResult r = new DemoPipeline(request, new PrintStream(console, true, StandardCharsets.UTF_8)).run(slice);
 
-    assertEquals(25, r.top1().size(), r.top1().keySet().toString());
+    assertEquals(26, r.top1().size(), r.top1().keySet().toString());
+    // float is a candidate, so the budget is always met: at worst every layer stays in float
+    assertTrue(r.top1().get(DemoPipeline.AUTO_ROW) >= r.top1().get("fp32") - DemoPipeline.AUTO_MAX_DROP - 1e-9,
+        r.top1().toString());
+    Table auto = r.tables().stream().filter(t -> t.title().equals("Automatic mixed precision vs uniform PTQ"))
+        .findFirst().orElseThrow();
+    assertEquals(List.of("8.00", "4.00"), List.of(auto.rows().get(0).get(3), auto.rows().get(1).get(3)));
+    double bits = Double.parseDouble(auto.rows().get(2).get(3));
+    assertTrue(bits >= 4 && bits <= 32, auto.toText());
     List<String> methods = List.of("max", "pct 99.9", "pct 99.99", "mse", "entropy");
     for (String setting : List.of("w8a8", "w4a8", "w4a4", "fp8")) {
       for (String method : methods) {
@@ -72,6 +81,7 @@ class DemoPipelineTest {
     assertTrue(Files.isRegularFile(r.amaxFile()));
 
     String html = Files.readString(r.report());
+    assertTrue(html.contains("<img src=\"sensitivity.png\""), "the report shows the sensitivity chart");
     for (String layer : List.of("conv1", "pool1", "conv2", "pool2", "fc1", "fc2", "fc3")) {
       assertTrue(html.contains(layer + "._input_quantizer"), layer);
     }
@@ -80,7 +90,8 @@ class DemoPipelineTest {
     }
     try (Stream<Path> files = Files.list(r.report().getParent())) {
       List<Path> pngs = files.filter(p -> p.toString().endsWith(".png")).toList();
-      assertEquals(12, pngs.size());
+      assertEquals(13, pngs.size());
+      assertTrue(pngs.contains(r.report().getParent().resolve("sensitivity.png")), pngs.toString());
       for (Path png : pngs) {
         assertNotNull(ImageIO.read(png.toFile()), png + " decodes");
       }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.TestFactory;
  * examples module compiles, so a doc snippet that no longer compiles fails the build.
  *
  * <p>A doc block names its region on the line above its fence, {@code <!-- snippet: FILE#REGION -->},
- * FILE relative to {@value #SOURCES}. In FILE the region is every line between a {@code // [REGION]} line
+ * FILE relative to {@value #SOURCES}, or, when it starts with {@code /}, relative to the repository root (for a
+ * module the examples cannot depend on, such as spark, whose snippet files are in its test sources). In FILE the region is every line between a {@code // [REGION]} line
  * and the next one; a region may come in several such parts (imports and a method body, say), which are
  * joined in file order, each shifted left by the indentation of its opening marker; trailing spaces are ignored. A block
  * that is not Java takes another fence language ({@code ```text}, {@code ```sh}, ...).
@@ -79,11 +80,12 @@ class DocSnippetsTest {
   }
 
   private static void assertBlockIsRegion(String where, String block, String file, String region) throws IOException {
-    Path source = Path.of(SOURCES, file);
+    Path source = file.startsWith("/") ? REPO.resolve(file.substring(1)) : Path.of(SOURCES, file);
+    String shown = file.startsWith("/") ? file.substring(1) : "examples/" + SOURCES + file;
     if (!Files.isRegularFile(source)) {
-      fail(where + ": names " + file + ", which is not a file under examples/" + SOURCES);
+      fail(where + ": names " + file + ", which is not a file (" + shown + ")");
     }
-    String text = region(Files.readAllLines(source, StandardCharsets.UTF_8), where, file, region);
+    String text = region(Files.readAllLines(source, StandardCharsets.UTF_8), where, shown, region);
     if (!text.equals(block)) {
       List<String> a = block.lines().toList();
       List<String> b = text.lines().toList();
@@ -91,7 +93,7 @@ class DocSnippetsTest {
       while (line < Math.min(a.size(), b.size()) && a.get(line).equals(b.get(line))) {
         line++;
       }
-      fail(where + ": the java block differs from region " + region + " of examples/" + SOURCES + file
+      fail(where + ": the java block differs from region " + region + " of " + shown
           + " at its line " + (line + 1) + ":\n  doc:    " + (line < a.size() ? a.get(line) : "(end of block)")
           + "\n  region: " + (line < b.size() ? b.get(line) : "(end of region)")
           + "\nCopy the region into the doc (or change the file, which must still compile). The region:\n" + text);
@@ -99,7 +101,7 @@ class DocSnippetsTest {
   }
 
   /** The region's parts, joined, each shifted left by the indentation of the marker line that opens it. */
-  private static String region(List<String> source, String where, String file, String region) {
+  private static String region(List<String> source, String where, String shown, String region) {
     String mark = "// [" + region + "]";
     List<String> lines = new ArrayList<>();
     int margin = -1;
@@ -114,10 +116,10 @@ class DocSnippetsTest {
       }
     }
     if (marks == 0) {
-      fail(where + ": examples/" + SOURCES + file + " has no " + mark + " line");
+      fail(where + ": " + shown + " has no " + mark + " line");
     }
     if (margin >= 0) {
-      fail(where + ": examples/" + SOURCES + file + " opens region " + region + " with a " + mark
+      fail(where + ": " + shown + " opens region " + region + " with a " + mark
           + " line that no second " + mark + " line closes (" + marks + " in all)");
     }
     return normalise(lines);

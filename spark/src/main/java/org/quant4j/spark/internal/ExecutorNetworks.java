@@ -49,15 +49,15 @@ public final class ExecutorNetworks {
    * quantizer state over it. Builds are serialized per JVM, because the configuration is JVM-wide.
    *
    * @param model the bytes of {@link #serialize}
-   * @param configJson the configuration ({@link QuantConfig#toJson()})
+   * @param configYaml the configuration ({@link QuantConfig#toYaml()})
    * @param quantizers the driver's quantizers ({@link WireFormat#quantizers})
    * @return the network, private to the caller
    * @throws IllegalStateException if ND4J's native backend does not load on this JVM, or the network's
    *     quantizers differ from the driver's
    */
-  public static synchronized Model rebuild(byte[] model, String configJson, byte[] quantizers) {
+  public static synchronized Model rebuild(byte[] model, String configYaml, byte[] quantizers) {
     requireNativeBackend();
-    QuantModules.initialize(QuantConfig.parse(configJson));
+    QuantModules.initialize(QuantConfig.parse(configYaml));
     Model net;
     try (ByteArrayInputStream in = new ByteArrayInputStream(model, 1, model.length - 1)) {
       net = model[0] == GRAPH

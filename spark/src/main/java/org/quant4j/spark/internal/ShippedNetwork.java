@@ -24,14 +24,14 @@ public final class ShippedNetwork implements Serializable {
 
   /** The network's ModelSerializer bytes ({@link ExecutorNetworks#serialize}). */
   private final Broadcast<byte[]> model;
-  /** The quantizer configuration, {@link QuantConfig#toJson()}. */
-  private final String configJson;
+  /** The quantizer configuration, {@link QuantConfig#toYaml()}. */
+  private final String configYaml;
   /** The driver's quantizer switches and amax, {@link WireFormat#quantizers}. */
   private final byte[] quantizers;
 
-  private ShippedNetwork(Broadcast<byte[]> model, String configJson, byte[] quantizers) {
+  private ShippedNetwork(Broadcast<byte[]> model, String configYaml, byte[] quantizers) {
     this.model = model;
-    this.configJson = configJson;
+    this.configYaml = configYaml;
     this.quantizers = quantizers;
   }
 
@@ -49,7 +49,7 @@ public final class ShippedNetwork implements Serializable {
       throw new IllegalArgumentException((sc == null ? "sc" : "config") + " must not be null");
     }
     requireQuantizers(net);
-    return new ShippedNetwork(sc.broadcast(ExecutorNetworks.serialize(net)), config.toJson(),
+    return new ShippedNetwork(sc.broadcast(ExecutorNetworks.serialize(net)), config.toYaml(),
         WireFormat.quantizers(Quantizers.of(net)));
   }
 
@@ -80,7 +80,7 @@ public final class ShippedNetwork implements Serializable {
    * @return a network private to the caller, with the driver's quantizer switches and amax
    */
   public Model rebuild() {
-    return ExecutorNetworks.rebuild(model.value(), configJson, quantizers);
+    return ExecutorNetworks.rebuild(model.value(), configYaml, quantizers);
   }
 
   /** Frees the broadcast on the executors and the driver. */
