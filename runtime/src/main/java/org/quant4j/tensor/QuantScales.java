@@ -26,8 +26,8 @@ final class QuantScales {
   private final double lo;
   private final double hi;
   private final boolean halfScaleOverflow;
-  private float[] multiplierFloats;
-  private float[] reportedFloats;
+  private final float[] multiplierFloats;
+  private final float[] reportedFloats;
 
   private QuantScales(Precision compute, Precision output, double[] multiplier, double[] reported,
       double lo, double hi, boolean halfScaleOverflow) {
@@ -38,6 +38,8 @@ final class QuantScales {
     this.lo = lo;
     this.hi = hi;
     this.halfScaleOverflow = halfScaleOverflow;
+    this.multiplierFloats = toFloats(multiplier);
+    this.reportedFloats = toFloats(reported);
   }
 
   /**
@@ -140,17 +142,11 @@ final class QuantScales {
 
   /** @return the multipliers as float32 (exact when the compute precision is float32) */
   float[] multiplierFloats() {
-    if (multiplierFloats == null) {
-      multiplierFloats = toFloats(multiplier);
-    }
     return multiplierFloats;
   }
 
   /** @return the divisors as float32 (exact when x is float32) */
   float[] reportedFloats() {
-    if (reportedFloats == null) {
-      reportedFloats = toFloats(reported);
-    }
     return reportedFloats;
   }
 

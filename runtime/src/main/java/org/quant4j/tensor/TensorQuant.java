@@ -471,7 +471,14 @@ public final class TensorQuant {
         throw new IllegalArgumentException(
             "x must have no negative value for unsigned quantization (Negative values encountered in unsigned quantization.)");
       }
-      double[] a = QuantScales.values(amax);
+      QuantGrid grid = new QuantGrid(numBits, unsigned, narrowRange);
+      boolean keep = ScalesCache.accepts(amax);
+      QuantScales kept = keep ? ScalesCache.find(amax, x.dataType(), grid) : null;
+      if (kept != null) {
+        return new Call(layout, kept);
+      }
+      int[] bits = keep ? ScalesCache.bits(amax) : null;
+      double[] a = keep ? doublesOfFloatBits(bits) : QuantScales.values(amax);
       boolean anyNaN = false;
       double min = Double.POSITIVE_INFINITY;
       for (double v : a) {
@@ -481,9 +488,19 @@ public final class TensorQuant {
       if (!anyNaN && min < 0) {
         throw new IllegalArgumentException("amax must be non-negative (Negative values in amax), got min " + min);
       }
-      QuantScales scales = QuantScales.of(a, amax.dataType(), amax.rank(), x.dataType(),
-          new QuantGrid(numBits, unsigned, narrowRange));
+      QuantScales scales = QuantScales.of(a, amax.dataType(), amax.rank(), x.dataType(), grid);
+      if (keep) {
+        ScalesCache.keep(amax, bits, x.dataType(), grid, scales);
+      }
       return new Call(layout, scales);
+    }
+
+    private static double[] doublesOfFloatBits(int[] bits) {
+      double[] d = new double[bits.length];
+      for (int i = 0; i < bits.length; i++) {
+        d[i] = Float.intBitsToFloat(bits[i]);
+      }
+      return d;
     }
 
     private static boolean hasNegativeAndNoNaN(INDArray x) {

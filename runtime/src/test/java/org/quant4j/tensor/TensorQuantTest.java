@@ -134,6 +134,46 @@ class TensorQuantTest {
 
   @ParameterizedTest
   @EnumSource(KernelPath.class)
+  void amaxChangedInPlaceBetweenCallsQuantizesWithItsNewValues(KernelPath path) {
+    KernelPath.select(path);
+    int channels = 256;
+    float[] v = awkwardValues(4 * channels, 4, false);
+    INDArray x = floats(new long[] {4, channels}, v);
+    float[] a = new float[channels];
+    for (int c = 0; c < channels; c++) {
+      a[c] = 0.25f + c / 64f;
+    }
+    INDArray amax = Nd4j.createFromArray(a);
+    int[] channelOf = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      channelOf[i] = i % channels;
+    }
+    QuantGrid grid = new QuantGrid(8, false, true);
+    INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[] {4, channels}, 'c');
+    for (int call = 0; call < 2; call++) {
+      TensorQuant.fakeTensorQuantInto(x, amax, 8, false, true, out);
+      assertArrayEquals(expectedBits(v, amax.toFloatVector(), channelOf, grid), bits(out));
+    }
+    // every channel moves, as a learned amax does in a training step
+    amax.muli(1.5f);
+    TensorQuant.fakeTensorQuantInto(x, amax, 8, false, true, out);
+    assertArrayEquals(expectedBits(v, amax.toFloatVector(), channelOf, grid), bits(out));
+    // only the last channel moves, to below 2^-24 (zeros)
+    amax.putScalar(channels - 1, 0f);
+    TensorQuant.fakeTensorQuantInto(x, amax, 8, false, true, out);
+    assertArrayEquals(expectedBits(v, amax.toFloatVector(), channelOf, grid), bits(out));
+    // the same amax on another grid
+    TensorQuant.fakeTensorQuantInto(x, amax, 4, false, false, out);
+    assertArrayEquals(expectedBits(v, amax.toFloatVector(), channelOf, new QuantGrid(4, false, false)), bits(out));
+    // a value made negative in place is checked again
+    amax.putScalar(7, -1f);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TensorQuant.fakeTensorQuantInto(x, amax, 8, false, true, out));
+    assertTrue(e.getMessage().contains("amax must be non-negative"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @EnumSource(KernelPath.class)
   void perChannelOverAxesZeroAndTwoMatchesTheScalarGrid(KernelPath path) {
     KernelPath.select(path);
     float[] v = awkwardValues(4 * 3 * 19, 4, true);
