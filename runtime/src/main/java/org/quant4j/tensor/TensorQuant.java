@@ -29,7 +29,9 @@ import org.quant4j.tensor.internal.StorageLayout;
  *
  * <p>Inputs are never modified. Results are new arrays of x's data type, except for
  * {@link #fakeTensorQuantInto}, which writes into a given array. The kernel that runs is chosen by
- * {@link KernelPath}; every path gives the same bits.
+ * {@link KernelPath}; every path gives the same bits. A call with the float32 amax array of an earlier call
+ * reuses that call's per-channel constants while the array holds the same values (compared on every call), so
+ * an amax changed in place is always quantized with its new values.
  */
 public final class TensorQuant {
 
