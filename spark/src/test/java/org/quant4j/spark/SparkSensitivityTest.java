@@ -88,6 +88,8 @@ class SparkSensitivityTest {
     assertEquals(here.table().toText(), spark.table().toText());
     assertEquals(here.toJson(), spark.toJson());
     assertNotEquals(spark.fp32(), spark.allQuantized(), "the quantized configurations must have run quantized");
+    assertEquals(4, spark.layers().stream().map(LayerSensitivity::onlyThis).distinct().count(),
+        "each layer's own configuration must have run: " + spark.table().toText());
     assertTrue(Quantizers.of(net).values().stream().allMatch(TensorQuantizer::isEnabled),
         "the driver's quantizers are left as they were");
   }
