@@ -32,7 +32,8 @@ import org.quant4j.spark.internal.SparkFailures;
  *
  * <p>This is the hook for a sensitivity analysis: whatever chooses the configurations (every layer in float in
  * turn, {@link SweepConfiguration#eachLayerInFloat}, or a search that adds layers to the float set greedily)
- * hands each round's candidates to {@link #evaluate} and reads the table back.
+ * hands each round's candidates to {@link #evaluate} and reads the table back. {@link SparkSensitivity} is
+ * runtime's per-layer sensitivity measured this way.
  */
 public final class SparkSweep {
 

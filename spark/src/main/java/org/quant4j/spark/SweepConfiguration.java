@@ -43,15 +43,27 @@ public record SweepConfiguration(String label, Set<String> inFloat) {
    * @return the configurations
    */
   public static List<SweepConfiguration> eachLayerInFloat(Model net) {
+    List<SweepConfiguration> out = new java.util.ArrayList<>();
+    out.add(new SweepConfiguration("all quantized", Set.of()));
+    quantizedLayers(net).forEach((layer, names) -> out.add(new SweepConfiguration(layer, names)));
+    return out;
+  }
+
+  /**
+   * The layers (or vertices) with an enabled quantizer, in forward order, each with its enabled quantizers'
+   * names: a quantizer {@code conv1._input_quantizer} belongs to layer {@code conv1}, as runtime's sensitivity
+   * groups them.
+   *
+   * @param net the network
+   * @return the quantizer names by layer name
+   */
+  static Map<String, Set<String>> quantizedLayers(Model net) {
     Map<String, Set<String>> byLayer = new LinkedHashMap<>();
     Quantizers.of(net).forEach((name, q) -> {
       if (q.isEnabled()) {
         byLayer.computeIfAbsent(name.substring(0, name.lastIndexOf('.')), k -> new LinkedHashSet<>()).add(name);
       }
     });
-    List<SweepConfiguration> out = new java.util.ArrayList<>();
-    out.add(new SweepConfiguration("all quantized", Set.of()));
-    byLayer.forEach((layer, names) -> out.add(new SweepConfiguration(layer, names)));
-    return out;
+    return byLayer;
   }
 }

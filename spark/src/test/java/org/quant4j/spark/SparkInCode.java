@@ -14,6 +14,7 @@ import org.quant4j.dl4j.Calibration;
 import org.quant4j.dl4j.QuantConfig;
 import org.quant4j.dl4j.QuantModules;
 import org.quant4j.dl4j.QuantState;
+import org.quant4j.tune.SensitivityResult;
 
 /** docs/spark.md's "In code", compiled with the module's tests so that the doc's block keeps compiling. */
 final class SparkInCode {
@@ -37,6 +38,9 @@ final class SparkInCode {
 
     List<SweepResult> sweep = SparkSweep.evaluate(sc, net, sample, config, SweepConfiguration.eachLayerInFloat(net));
     sweep.forEach(s -> System.out.printf("%-14s %.2f%%%n", s.label(), 100 * s.top1()));
+
+    SensitivityResult sensitivity = SparkSensitivity.run(sc, net, sample, config);  // one machine's table, by Spark
+    System.out.println(sensitivity.table().toText());
     // [spark]
   }
 }
