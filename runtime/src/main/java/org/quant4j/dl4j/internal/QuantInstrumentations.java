@@ -76,7 +76,7 @@ public final class QuantInstrumentations {
   /**
    * The one agent builder every quant4j transformation is installed with, in-process and by the agent:
    * retransformation without class-format changes, types described from their class files, a name-only
-   * ignore matcher behind a prefilter on name and bytes ({@link ClassFilePrefilter}), and each type that cannot be transformed reported on one line.
+   * ignore matcher, and each type that cannot be transformed reported on one line.
    *
    * @param wovenLoaders the class loaders whose classes may be woven (the agent passes those that can see its
    *     hooks; in-process every loader can)
@@ -87,6 +87,8 @@ public final class QuantInstrumentations {
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+        // Every transformation only adds advice (an ASM visitor): decorating the class file is enough, and it spares
+        // the method graph of the whole type hierarchy that a redefinition builds for each woven class.
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         // Describe types from their class files, never by reflection: reflecting on a loaded DL4J
         // class can load the classes it names (ComputationGraph, say) before they are woven.
@@ -97,8 +99,6 @@ public final class QuantInstrumentations {
         .ignore(NEVER_WOVEN, any())
         .or(any(), isBootstrapClassLoader())
         .or(any(), not(wovenLoaders))
-        // Most classes are passed over on their name and bytes before Byte Buddy looks at them.
-        .with(ClassFilePrefilter.DECORATOR)
         .with(new ErrorLogger());
   }
 

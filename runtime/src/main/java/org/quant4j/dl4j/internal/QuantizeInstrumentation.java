@@ -73,13 +73,8 @@ final class QuantizeInstrumentation {
     return classFile != null && QuantizeClassFile.mentionsQuantize(classFile);
   }
 
-  /**
-   * Whether a class is in a package that has no {@code @Quantize} classes (the JDK's, the big libraries').
-   *
-   * @param name the binary class name
-   * @return true if its class file need not be read
-   */
-  static boolean inSkippedPackage(String name) {
+  /** Whether a class is in a package without {@code @Quantize} classes (a loop: no stream per loading class). */
+  private static boolean inSkippedPackage(String name) {
     for (String p : SKIPPED_PACKAGES) {
       if (name.startsWith(p)) {
         return true;
