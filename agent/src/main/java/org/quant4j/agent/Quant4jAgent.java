@@ -84,6 +84,11 @@ public final class Quant4jAgent {
       // their class files, as in-process).
       AgentBuilder builder = QuantInstrumentations.agentBuilder(
           new Dl4jVisibility(Quant4jAgent.class.getClassLoader()));
+      if (beforeMain) {
+        // Before main only the JDK's and the agent's own classes are loaded, none of which is ever woven: looking
+        // through them for classes to retransform is wasted start-up time.
+        builder = builder.with(AgentBuilder.RedefinitionStrategy.DISABLED);
+      }
       if (options.verbose()) {
         builder = builder.with(AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly());
       }

@@ -87,7 +87,9 @@ public final class QuantInstrumentations {
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-        .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+        // Every transformation only adds advice (an ASM visitor): decorating the class file is enough, and it spares
+        // the method graph of the whole type hierarchy that a redefinition builds for each woven class.
+        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         // Describe types from their class files, never by reflection: reflecting on a loaded DL4J
         // class can load the classes it names (ComputationGraph, say) before they are woven.
         .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)

@@ -36,8 +36,6 @@ final class QuantizeInstrumentation {
       "org.yaml.", "org.knowm.", "org.junit.", "org.opentest4j.", "org.apache.", "com.google.",
       "org.quant4j.shaded.");
 
-  private static final Advice WEIGHT_ADVICE = Advice.to(WeightAdvice.class);
-
   /**
    * Where quant4j's own classes are loaded from (this jar, or the agent jar that shades it): they carry no
    * {@code @Quantize}, so their class files are never read.
@@ -67,12 +65,22 @@ final class QuantizeInstrumentation {
   private static boolean isQuantizeClass(TypeDescription type, ClassLoader loader, JavaModule module,
       Class<?> classBeingRedefined, ProtectionDomain domain) {
     String name = type.getName();
-    if (loader == null || SKIPPED_PACKAGES.stream().anyMatch(name::startsWith)
+    if (loader == null || inSkippedPackage(name)
         || (OWN_LOCATION != null && OWN_LOCATION.equals(location(domain)))) {
       return false;
     }
     byte[] classFile = classFile(name, loader);
     return classFile != null && QuantizeClassFile.mentionsQuantize(classFile);
+  }
+
+  /** Whether a class is in a package without {@code @Quantize} classes (a loop: no stream per loading class). */
+  private static boolean inSkippedPackage(String name) {
+    for (String p : SKIPPED_PACKAGES) {
+      if (name.startsWith(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, TypeDescription type,
@@ -91,7 +99,7 @@ final class QuantizeInstrumentation {
             .to(InputAdvice.class).on(method));
       }
       if (m.quantizedResult()) {
-        builder = builder.visit(WEIGHT_ADVICE.on(method));
+        builder = builder.visit(WeightAdviceHolder.ADVICE.on(method));
       }
     }
     return builder;
@@ -135,6 +143,11 @@ final class QuantizeInstrumentation {
         @Advice.AllArguments(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object[] arguments) {
       arguments = WovenHooks.quantizeArguments(self, quantized, arguments);
     }
+  }
+
+  /** The weight advice, resolved when the first {@code @QuantWeight} method is woven (not at start-up). */
+  private static final class WeightAdviceHolder {
+    static final Advice ADVICE = Advice.to(WeightAdvice.class);
   }
 
   /** Inlined at the normal return of a {@code @QuantWeight} accessor. */
