@@ -61,7 +61,7 @@ final class ModelZips {
    */
   static Model restoreWithAmax(Path zip, Path config, Path amax) throws IOException {
     Model net = restoreUnder("--model", zip, ExportCommand.forAmax(config, amax), "--amax " + amax + " was given");
-    List<String> missing = QuantState.plan(net, QuantStateFile.read(amax).quantizers()).missing();
+    List<String> missing = QuantState.plan(net, QuantStateFile.readQuantizers(amax)).missing();
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("--amax " + amax + " has no amax for " + missing.size()
           + " quantizer(s) of the model: " + String.join(", ", missing)

@@ -104,12 +104,7 @@ public final class QuantState {
     if (file == null) {
       throw new IllegalArgumentException("file must not be null");
     }
-    Map<String, QuantizerState> entries;
-    try {
-      entries = QuantStateFile.read(file).quantizers();
-    } catch (IllegalArgumentException e) {
-      throw e.getMessage().startsWith(file.toString()) ? e : new IllegalArgumentException(file + ": " + e.getMessage(), e);
-    }
+    Map<String, QuantizerState> entries = QuantStateFile.readQuantizers(file);
     Plan plan = plan(model, entries);
     if (!plan.refused().isEmpty()) {
       throw new IllegalArgumentException(file + " does not fit the model, nothing was loaded: "

@@ -311,6 +311,24 @@ public final class QuantStateFile {
   }
 
   /**
+   * Reads the one network's quantizer states of a state file ({@link #read(Path)} then {@link #quantizers()}).
+   *
+   * @param file the file
+   * @return an unmodifiable map by quantizer name
+   * @throws IOException if it cannot be read
+   * @throws IllegalArgumentException if it is not a valid state file or holds several networks: the message
+   *     starts with the file
+   */
+  public static Map<String, QuantizerState> readQuantizers(Path file) throws IOException {
+    QuantStateFile state = read(file);
+    try {
+      return state.quantizers();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Reads a state file, sending the one line about an old format to {@code notes}.
    *
    * @param file the file
