@@ -2,14 +2,12 @@ package org.quant4j.tune;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.quant4j.dl4j.QuantRole;
 import org.quant4j.dl4j.Quantizers;
-import org.quant4j.nn.TensorQuantizer;
 
 /**
  * One quantized layer (or vertex) of a network: the name its quantizers share and their full names, in
@@ -40,14 +38,9 @@ record QuantizedLayer(String name, List<String> quantizers, int index) {
         }
       }
     }
-    Map<String, List<String>> groups = new LinkedHashMap<>();
-    for (Map.Entry<String, TensorQuantizer> q : Quantizers.of(model).entrySet()) {
-      if (q.getValue().isEnabled()) {
-        groups.computeIfAbsent(layerOf(q.getKey()), k -> new ArrayList<>()).add(q.getKey());
-      }
-    }
     List<QuantizedLayer> layers = new ArrayList<>();
-    groups.forEach((name, qs) -> layers.add(new QuantizedLayer(name, qs, index.getOrDefault(qs.get(0), -1))));
+    Sensitivity.quantizedLayers(model)
+        .forEach((name, qs) -> layers.add(new QuantizedLayer(name, qs, index.getOrDefault(qs.get(0), -1))));
     return layers;
   }
 
@@ -66,7 +59,7 @@ record QuantizedLayer(String name, List<String> quantizers, int index) {
     throw new IllegalArgumentException("quantizer " + quantizerName + " has no role suffix");
   }
 
-  private static String layerOf(String quantizerName) {
+  static String layerOf(String quantizerName) {
     return quantizerName.substring(0, quantizerName.length() - roleOf(quantizerName).suffix().length() - 1);
   }
 }

@@ -1,13 +1,17 @@
 package org.quant4j.tune;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.quant4j.data.ImageSet;
 import org.quant4j.data.ImageSetIterator;
+import org.quant4j.dl4j.Quantizers;
 import org.quant4j.internal.ProgressBars;
 
 /**
@@ -48,6 +52,25 @@ public final class Sensitivity {
     this.metric = b.metric;
     this.cacheBudget = b.cacheBudget;
     this.progress = b.progress;
+  }
+
+  /**
+   * The layers (or vertices) that have an enabled quantizer, in forward order, each with its enabled
+   * quantizers' names: quantizer {@code conv1._input_quantizer} belongs to layer {@code conv1}. These are the
+   * rows of a sensitivity table, on one machine or measured elsewhere (quant4j-spark).
+   *
+   * @param model a network whose quantizers are installed
+   * @return unmodifiable lists of quantizer names by layer name, in forward order
+   */
+  public static Map<String, List<String>> quantizedLayers(Model model) {
+    Map<String, List<String>> groups = new LinkedHashMap<>();
+    Quantizers.of(model).forEach((name, q) -> {
+      if (q.isEnabled()) {
+        groups.computeIfAbsent(QuantizedLayer.layerOf(name), k -> new ArrayList<>()).add(name);
+      }
+    });
+    groups.replaceAll((layer, names) -> List.copyOf(names));
+    return Collections.unmodifiableMap(groups);
   }
 
   /**

@@ -12,6 +12,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.quant4j.dl4j.QuantConfig;
 import org.quant4j.spark.internal.ShippedNetwork;
 import org.quant4j.tune.LayerSensitivity;
+import org.quant4j.tune.Sensitivity;
 import org.quant4j.tune.SensitivityResult;
 import org.quant4j.tune.Top1;
 
@@ -46,7 +47,7 @@ public final class SparkSensitivity {
    */
   public static SensitivityResult run(JavaSparkContext sc, Model net, JavaRDD<DataSet> sample, QuantConfig config) {
     ShippedNetwork.requireQuantizers(net);
-    Map<String, Set<String>> layers = SweepConfiguration.quantizedLayers(net);
+    Map<String, List<String>> layers = Sensitivity.quantizedLayers(net);
     if (layers.isEmpty()) {
       throw new IllegalArgumentException("the network has no enabled quantizer: load its amax (or enable its"
           + " quantizers) before measuring sensitivity");
@@ -60,7 +61,7 @@ public final class SparkSensitivity {
       Set<String> others = new HashSet<>(every);
       others.removeAll(own);
       configurations.add(new SweepConfiguration("only " + layer, others));
-      configurations.add(new SweepConfiguration("all but " + layer, own));
+      configurations.add(new SweepConfiguration("all but " + layer, Set.copyOf(own)));
     });
     List<SweepResult> r = SparkSweep.evaluate(sc, net, sample, config, configurations);
     List<LayerSensitivity> out = new ArrayList<>();

@@ -1,12 +1,9 @@
 package org.quant4j.spark;
 
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.deeplearning4j.nn.api.Model;
-import org.quant4j.dl4j.Quantizers;
+import org.quant4j.tune.Sensitivity;
 
 /**
  * One configuration of a {@link SparkSweep}: which quantizers run in float (disabled) on top of the driver's
@@ -45,25 +42,8 @@ public record SweepConfiguration(String label, Set<String> inFloat) {
   public static List<SweepConfiguration> eachLayerInFloat(Model net) {
     List<SweepConfiguration> out = new java.util.ArrayList<>();
     out.add(new SweepConfiguration("all quantized", Set.of()));
-    quantizedLayers(net).forEach((layer, names) -> out.add(new SweepConfiguration(layer, names)));
+    Sensitivity.quantizedLayers(net)
+        .forEach((layer, names) -> out.add(new SweepConfiguration(layer, Set.copyOf(names))));
     return out;
-  }
-
-  /**
-   * The layers (or vertices) with an enabled quantizer, in forward order, each with its enabled quantizers'
-   * names: a quantizer {@code conv1._input_quantizer} belongs to layer {@code conv1}, as runtime's sensitivity
-   * groups them.
-   *
-   * @param net the network
-   * @return the quantizer names by layer name
-   */
-  static Map<String, Set<String>> quantizedLayers(Model net) {
-    Map<String, Set<String>> byLayer = new LinkedHashMap<>();
-    Quantizers.of(net).forEach((name, q) -> {
-      if (q.isEnabled()) {
-        byLayer.computeIfAbsent(name.substring(0, name.lastIndexOf('.')), k -> new LinkedHashSet<>()).add(name);
-      }
-    });
-    return byLayer;
   }
 }
