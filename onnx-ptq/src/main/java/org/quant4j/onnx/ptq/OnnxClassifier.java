@@ -7,8 +7,8 @@ import java.nio.FloatBuffer;
 
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import org.quant4j.data.ImageSet;
+import org.quant4j.internal.ProgressBars;
 
 /**
  * Runs an image classifier (FP32 or QDQ ONNX) in ONNX Runtime over an {@link ImageSet} and compares
@@ -59,8 +59,7 @@ public final class OnnxClassifier {
     int item = images.imageSize();
     int[] predictions = new int[n];
     try (OrtSession session = OrtSessions.open(model, mode);
-        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("evaluating (" + mode.label() + ")")
-            .setInitialMax(n).continuousUpdate().build() : null) {
+        ProgressBar bar = progress ? ProgressBars.builder("evaluating (" + mode.label() + ")", n).build() : null) {
       for (int from = 0; from < n; from += batchSize) {
         int count = Math.min(batchSize, n - from);
         FloatBuffer pixels = FloatBuffer.wrap(images.pixels(), from * item, count * item).slice();

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.TensorProto;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,6 +20,7 @@ import org.quant4j.dl4j.QuantConfig;
 import org.quant4j.dl4j.QuantRole;
 import org.quant4j.dl4j.QuantSpec;
 import org.quant4j.internal.AtomicFiles;
+import org.quant4j.internal.ProgressBars;
 import org.quant4j.nn.TensorQuantizer;
 import org.quant4j.onnx.QdqParams;
 import org.quant4j.tensor.QuantDescriptor;
@@ -222,8 +222,8 @@ public final class OnnxQuantizer {
     long items = 0;
     Iterator<? extends Map<String, ?>> it = data.iterator();
     try (ActivationCollector collector = new ActivationCollector(model, byTensor);
-        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("calibrating")
-            .setInitialMax(maxBatches > 0 ? maxBatches : -1).continuousUpdate().build() : null) {
+        ProgressBar bar = progress ? ProgressBars.builder("calibrating", maxBatches > 0 ? maxBatches : -1).build()
+            : null) {
       while ((maxBatches <= 0 || batches < maxBatches) && it.hasNext()) {
         InputBatch batch = InputBatch.of(model, it.next(), batches);
         collector.collect(batch);
