@@ -16,7 +16,8 @@ import net.bytebuddy.matcher.ElementMatcher;
  * saying so.
  */
 final class Dl4jVisibility implements ElementMatcher<ClassLoader> {
-  private static final String PROBE = "org/deeplearning4j/nn/api/Model.class";
+  /** The class file whose presence says a class loader sees DL4J. */
+  static final String PROBE = "org/deeplearning4j/nn/api/Model.class";
 
   private final ClassLoader agentLoader;
   private final Map<ClassLoader, Boolean> known = new WeakHashMap<>();
@@ -28,6 +29,16 @@ final class Dl4jVisibility implements ElementMatcher<ClassLoader> {
    */
   Dl4jVisibility(ClassLoader agentLoader) {
     this.agentLoader = agentLoader;
+  }
+
+  /**
+   * Whether the system class loader, which loads the agent's classes, sees DL4J: without it (an application that
+   * does not use DL4J, or loads it through a class loader of its own) the agent's classes cannot even load.
+   *
+   * @return true if DL4J is on the application class path
+   */
+  static boolean onApplicationClassPath() {
+    return ClassLoader.getSystemResource(PROBE) != null;
   }
 
   /**

@@ -4,10 +4,9 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * The agent's own advice, beside the layer advice of {@code org.quant4j.dl4j}: it tells the agent when a network is
@@ -18,6 +17,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 final class NetworkInstrumentation {
   static final String MULTI_LAYER_NETWORK = "org.deeplearning4j.nn.multilayer.MultiLayerNetwork";
   static final String COMPUTATION_GRAPH = "org.deeplearning4j.nn.graph.ComputationGraph";
+  /** The network types. */
+  static final Set<String> TYPE_NAMES = Set.of(MULTI_LAYER_NETWORK, COMPUTATION_GRAPH);
   static final String[] FORWARD_METHODS = {
     "outputOfLayerDetached", "outputOfLayersDetached",
     "ffToLayerActivationsDetached", "ffToLayerActivationsInWs", "ffToLayerActivationsInWS",
@@ -26,14 +27,6 @@ final class NetworkInstrumentation {
 
   private NetworkInstrumentation() {}
 
-  /**
-   * The network types.
-   *
-   * @return a name-only matcher for MultiLayerNetwork and ComputationGraph
-   */
-  static ElementMatcher<TypeDescription> types() {
-    return namedOneOf(MULTI_LAYER_NETWORK, COMPUTATION_GRAPH);
-  }
 
   /**
    * The transformer adding both advices.

@@ -1,5 +1,7 @@
 package org.quant4j.agent;
 
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,6 +65,11 @@ public final class Quant4jAgent {
       return;
     }
     AgentLog.verbose(options.verbose());
+    if (!Dl4jVisibility.onApplicationClassPath()) {
+      configurationError("DL4J is not on the application class path (no " + Dl4jVisibility.PROBE + "); the agent "
+          + "needs DL4J and its SLF4J API there (-cp, or the Class-Path of the -jar's manifest)", stopOnError);
+      return;
+    }
     // the same line quant4j logs at INFO, on stderr whatever the application's logging does
     HostKernels.scalarNotice().ifPresent(line -> AgentLog.warn(line.replaceFirst("^quant4j: ", "")));
     QuantConfig config;
@@ -82,19 +89,17 @@ public final class Quant4jAgent {
       siblingFiles(options);
       // Only class loaders that can see the agent's hooks get woven classes (the one builder, types described from
       // their class files, as in-process).
-      AgentBuilder builder = QuantInstrumentations.agentBuilder(
-          new Dl4jVisibility(Quant4jAgent.class.getClassLoader()));
+      Dl4jVisibility visibility = new Dl4jVisibility(Quant4jAgent.class.getClassLoader());
       if (beforeMain) {
-        // Before main only the JDK's and the agent's own classes are loaded, none of which is ever woven: looking
-        // through them for classes to retransform is wasted start-up time.
-        builder = builder.with(AgentBuilder.RedefinitionStrategy.DISABLED);
+        // Before main only the JDK's and the agent's own classes are loaded, none of which is ever woven: nothing to
+        // retransform, and Byte Buddy's machinery can be built beside the application's start.
+        QuantModules.installBeforeMain(instrumentation, config,
+            () -> withNetworks(QuantInstrumentations.agentBuilder(visibility), options.verbose()),
+            NetworkInstrumentation.TYPE_NAMES, AgentLog::warn);
+      } else {
+        QuantModules.install(instrumentation, config,
+            withNetworks(QuantInstrumentations.agentBuilder(visibility), options.verbose()), AgentLog::warn);
       }
-      if (options.verbose()) {
-        builder = builder.with(AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly());
-      }
-      // The network hooks join the layer advice in one transformer, so every class that loads is matched once.
-      QuantModules.install(instrumentation, config, builder.type(NetworkInstrumentation.types())
-          .transform(NetworkInstrumentation.transformer()), AgentLog::warn);
       if (options.mode() == AgentMode.CALIBRATE) {
         Runtime.getRuntime().addShutdownHook(new Thread(new ExitCalibration(session), "quant4j-agent-calibration"));
         AgentLog.warn("calibrating: the amax is written to " + options.amax() + " when the JVM exits (normally, "
@@ -133,6 +138,14 @@ public final class Quant4jAgent {
     } else if (options.amax() != null) {
       SiblingStateFile.skipReading("amax=" + options.amax() + " was given, and it wins");
     }
+  }
+
+  /** The network hooks join the layer advice in one transformer, so every class that loads is matched once. */
+  private static AgentBuilder withNetworks(AgentBuilder builder, boolean verbose) {
+    AgentBuilder b = verbose
+        ? builder.with(AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly()) : builder;
+    return b.type(namedOneOf(NetworkInstrumentation.TYPE_NAMES.toArray(new String[0])))
+        .transform(NetworkInstrumentation.transformer());
   }
 
   /**

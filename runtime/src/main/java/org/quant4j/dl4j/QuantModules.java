@@ -3,12 +3,15 @@ package org.quant4j.dl4j;
 import static net.bytebuddy.matcher.ElementMatchers.any;
 
 import java.lang.instrument.Instrumentation;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import org.quant4j.dl4j.internal.QuantInstrumentations;
 import org.quant4j.dl4j.internal.HookFailures;
 import org.quant4j.dl4j.internal.ActiveConfig;
+import org.quant4j.dl4j.internal.LoadTimeWeaver;
 
 /**
  * The Java {@code quant_modules}: after {@link #initialize()}, every DL4J layer of the layer map that
@@ -75,6 +78,34 @@ public final class QuantModules {
     ActiveConfig.activate(config);
     if (!installed) {
       QuantInstrumentations.install(instrumentation, builder);
+      installed = true;
+    }
+  }
+
+  /**
+   * Activates a configuration and weaves the advice into classes as they load, the way an agent's premain needs
+   * it: the classes to weave are picked by name at once, while Byte Buddy's transformer is built on a daemon
+   * thread, beside the application's own start; a class to weave that loads earlier waits for it. Nothing loaded
+   * before is retransformed. Idempotent like {@link #install}.
+   *
+   * @param instrumentation the JVM's instrumentation
+   * @param config the configuration
+   * @param builder makes the agent builder ({@code QuantInstrumentations.agentBuilder}, with the caller's own
+   *     types and listeners); called once, on the daemon thread
+   * @param moreTypeNames the binary names of the types the caller's builder adds
+   * @param leaveInFloat receives one line for each layer left in float, and the one line saying the weaving
+   *     could not start (the application then runs unquantized)
+   */
+  public static synchronized void installBeforeMain(Instrumentation instrumentation, QuantConfig config,
+      Supplier<AgentBuilder> builder, Set<String> moreTypeNames, Consumer<String> leaveInFloat) {
+    if (config == null || builder == null || leaveInFloat == null) {
+      throw new IllegalArgumentException("config, builder and leaveInFloat must not be null");
+    }
+    HookFailures.reportTo(leaveInFloat);
+    ActiveConfig.activate(config);
+    if (!installed) {
+      LoadTimeWeaver.start(instrumentation, moreTypeNames,
+          () -> QuantInstrumentations.transformer(builder.get()), leaveInFloat);
       installed = true;
     }
   }

@@ -195,6 +195,25 @@ class PlainAppAgentIT {
   }
 
   @Test
+  void anApplicationWithoutDl4jIsStoppedBeforeItRunsWithOneLine() throws Exception {
+    ChildJvm.Result stopped = ChildJvm.run(dir, "", ChildJvm.testClasses(), List.of(), NoDl4jHost.class.getName());
+    assertEquals(2, stopped.exitCode(), stopped::toString);
+    assertEquals(List.of("quant4j-agent: DL4J is not on the application class path (no "
+        + "org/deeplearning4j/nn/api/Model.class); the agent needs DL4J and its SLF4J API there (-cp, or the "
+        + "Class-Path of the -jar's manifest); the application is stopped before it runs, exit status 2 (fix it, "
+        + "or add onerror=warn to run the application unquantized)"), stopped.agentLines());
+    assertEquals("", stopped.stdout(), stopped::toString);
+
+    ChildJvm.Result warned = ChildJvm.run(dir, "onerror=warn", ChildJvm.testClasses(), List.of(),
+        NoDl4jHost.class.getName());
+    assertEquals(0, warned.exitCode(), warned::toString);
+    assertEquals(1, warned.agentLines().size(), warned::toString);
+    assertTrue(warned.agentLines().get(0).endsWith("the agent is off and the application runs unquantized"),
+        warned::toString);
+    assertEquals("ran", warned.stdout().strip(), warned::toString);
+  }
+
+  @Test
   void anUnreadableStateFileStopsTheApplicationNamingTheKey() throws Exception {
     Files.writeString(dir.resolve("typo.json"), Files.readString(dir.resolve("amax.json"))
         .replaceFirst("\"enabled\" : true", "\"enabled\" : \"yes\""));

@@ -1,7 +1,6 @@
 package org.quant4j.dl4j.internal;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import com.google.auto.service.AutoService;
@@ -9,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code backpropGradient(INDArray, LayerWorkspaceMgr)} of every class in the layer map and of the
@@ -21,16 +18,12 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class BackpropInstrumentation implements QuantInstrumentation {
 
   /** The declaring classes: the layer map plus BaseLayer, BaseOutputLayer and ConvolutionLayer. */
-  static List<String> typeNames() {
+  @Override
+  public List<String> typeNames() {
     List<String> names = new ArrayList<>(LayerMapping.classNames());
     names.add(BaseLayerInstrumentation.TYPE);
     names.add("org.deeplearning4j.nn.layers.BaseOutputLayer");
     return names;
-  }
-
-  @Override
-  public ElementMatcher<TypeDescription> types() {
-    return namedOneOf(typeNames().toArray(new String[0]));
   }
 
   @Override

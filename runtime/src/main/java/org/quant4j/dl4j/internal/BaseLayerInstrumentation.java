@@ -4,10 +4,9 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import com.google.auto.service.AutoService;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -21,8 +20,8 @@ public final class BaseLayerInstrumentation implements QuantInstrumentation {
   static final String TYPE = "org.deeplearning4j.nn.layers.BaseLayer";
 
   @Override
-  public ElementMatcher<TypeDescription> types() {
-    return named(TYPE);
+  public List<String> typeNames() {
+    return List.of(TYPE);
   }
 
   @Override

@@ -1,13 +1,11 @@
 package org.quant4j.dl4j.internal;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 
 import com.google.auto.service.AutoService;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code Convolution1DLayer}: in M2.1 it reads its weight with {@code getParam} rather than
@@ -18,8 +16,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class Convolution1DInstrumentation implements QuantInstrumentation {
 
   @Override
-  public ElementMatcher<TypeDescription> types() {
-    return named(LayerMapping.CONVOLUTION_1D.className());
+  public List<String> typeNames() {
+    return List.of(LayerMapping.CONVOLUTION_1D.className());
   }
 
   @Override

@@ -5,10 +5,9 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import com.google.auto.service.AutoService;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -20,8 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class ElementWiseVertexInstrumentation implements QuantInstrumentation {
 
   @Override
-  public ElementMatcher<TypeDescription> types() {
-    return named(LayerMapping.ELEMENT_WISE_VERTEX);
+  public List<String> typeNames() {
+    return List.of(LayerMapping.ELEMENT_WISE_VERTEX);
   }
 
   @Override

@@ -7,10 +7,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import com.google.auto.service.AutoService;
 import java.io.File;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * {@code ModelSerializer}: quantizer state survives {@code writeModel} / {@code restore*} on files as
@@ -22,8 +21,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class ModelSerializerInstrumentation implements QuantInstrumentation {
 
   @Override
-  public ElementMatcher<TypeDescription> types() {
-    return named("org.deeplearning4j.util.ModelSerializer");
+  public List<String> typeNames() {
+    return List.of("org.deeplearning4j.util.ModelSerializer");
   }
 
   @Override

@@ -1,22 +1,22 @@
 package org.quant4j.dl4j.internal;
 
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * One DL4J type (or set of types) that quant4j weaves advice into: a name-only type matcher and the
- * transformer that adds the advice. The advice never adds fields or methods, so it can be applied by
- * retransforming loaded classes as well as at load time.
+ * One DL4J type (or set of types) that quant4j weaves advice into: the types' names and the transformer that adds
+ * the advice. Types are chosen by name alone, so that a class can be let through before any of its bytes are read
+ * and without loading anything. The advice never adds fields or methods, so it can be applied by retransforming
+ * loaded classes as well as at load time.
  */
 public interface QuantInstrumentation {
 
   /**
-   * The types to transform, matched by name only (no class loading).
+   * The types to transform.
    *
-   * @return the type matcher
+   * @return their fully qualified binary names ({@code org.deeplearning4j.nn.layers.BaseLayer})
    */
-  ElementMatcher<TypeDescription> types();
+  List<String> typeNames();
 
   /**
    * The transformer that weaves this instrumentation's advice.

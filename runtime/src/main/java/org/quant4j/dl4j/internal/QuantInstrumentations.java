@@ -4,13 +4,17 @@ import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
@@ -52,6 +56,20 @@ public final class QuantInstrumentations {
   }
 
   /**
+   * The binary names of every type an instrumentation of {@link #all()} weaves ({@code @Quantize} classes are
+   * found by their class files instead).
+   *
+   * @return the names
+   */
+  public static Set<String> typeNames() {
+    Set<String> names = new TreeSet<>();
+    for (QuantInstrumentation i : all()) {
+      names.addAll(i.typeNames());
+    }
+    return names;
+  }
+
+  /**
    * Installs every instrumentation, and the in-place weaving of {@code @Quantize} classes
    * ({@link QuantizeInstrumentation}): classes not yet loaded are woven when they load, classes already
    * loaded are retransformed. No field or method is added, so retransformation is always allowed.
@@ -62,15 +80,33 @@ public final class QuantInstrumentations {
    * @return the installed transformer, which can be reset
    */
   public static ResettableClassFileTransformer install(Instrumentation instrumentation, AgentBuilder builder) {
-    if (instrumentation == null || builder == null) {
-      throw new IllegalArgumentException("instrumentation and builder must not be null");
+    if (instrumentation == null) {
+      throw new IllegalArgumentException("instrumentation must not be null");
+    }
+    return withEveryInstrumentation(builder).installOn(instrumentation);
+  }
+
+  /**
+   * The transformer {@link #install} would register, not registered: for {@link LoadTimeWeaver}, which hands it
+   * the classes to weave. It retransforms nothing.
+   *
+   * @param builder the agent builder, from {@link #agentBuilder(ElementMatcher)}
+   * @return the transformer
+   */
+  public static ClassFileTransformer transformer(AgentBuilder builder) {
+    return withEveryInstrumentation(builder).makeRaw();
+  }
+
+  private static AgentBuilder withEveryInstrumentation(AgentBuilder builder) {
+    if (builder == null) {
+      throw new IllegalArgumentException("builder must not be null");
     }
     AgentBuilder.Identified.Extendable extendable = null;
     for (QuantInstrumentation i : all()) {
-      extendable = (extendable == null ? builder : extendable).type(i.types()).transform(i.transformer());
+      extendable = (extendable == null ? builder : extendable)
+          .type(namedOneOf(i.typeNames().toArray(new String[0]))).transform(i.transformer());
     }
-    extendable = extendable.type(QuantizeInstrumentation.types()).transform(QuantizeInstrumentation.transformer());
-    return extendable.installOn(instrumentation);
+    return extendable.type(QuantizeInstrumentation.types()).transform(QuantizeInstrumentation.transformer());
   }
 
   /**

@@ -65,12 +65,25 @@ final class QuantizeInstrumentation {
   private static boolean isQuantizeClass(TypeDescription type, ClassLoader loader, JavaModule module,
       Class<?> classBeingRedefined, ProtectionDomain domain) {
     String name = type.getName();
-    if (loader == null || inSkippedPackage(name)
-        || (OWN_LOCATION != null && OWN_LOCATION.equals(location(domain)))) {
+    if (!mayBeQuantizeClass(name, loader, domain)) {
       return false;
     }
     byte[] classFile = classFile(name, loader);
     return classFile != null && QuantizeClassFile.mentionsQuantize(classFile);
+  }
+
+  /**
+   * Whether a class may carry {@code @Quantize}, by its name and origin alone: not a bootstrap class, not in a
+   * package of the JDK or of the big libraries, not one of quant4j's own.
+   *
+   * @param name the class's binary name
+   * @param loader its class loader (null for the bootstrap loader)
+   * @param domain its protection domain, or null
+   * @return false if its class file need not be read
+   */
+  static boolean mayBeQuantizeClass(String name, ClassLoader loader, ProtectionDomain domain) {
+    return loader != null && !inSkippedPackage(name)
+        && (OWN_LOCATION == null || !OWN_LOCATION.equals(location(domain)));
   }
 
   /** Whether a class is in a package without {@code @Quantize} classes (a loop: no stream per loading class). */
