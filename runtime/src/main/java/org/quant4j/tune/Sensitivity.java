@@ -119,9 +119,9 @@ public final class Sensitivity {
     double n = images.size();
     List<LayerSensitivity> out = new ArrayList<>();
     for (int j = 0; j < layers.size(); j++) {
-      out.add(new LayerSensitivity(layers.get(j).name(), cache.onlyThis[j] / n, cache.allButThis[j] / n));
+      out.add(new LayerSensitivity(layers.get(j).name(), cache.onlyThis(j) / n, cache.allButThis(j) / n));
     }
-    return new SensitivityResult(Top1.NAME, cache.fp32 / n, cache.allQuantized / n, out);
+    return new SensitivityResult(Top1.NAME, cache.fp32() / n, cache.allQuantized() / n, out);
   }
 
   private SensitivityResult whole(List<QuantizedLayer> layers, LayerSwitch layerSwitch) {

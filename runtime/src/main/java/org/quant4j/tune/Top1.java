@@ -83,8 +83,28 @@ public final class Top1 {
    * @return the count
    */
   static long correct(INDArray output, INDArray oneHotLabels) {
+    return correct(output, labels(oneHotLabels));
+  }
+
+  /**
+   * The labels of a batch, for scoring several outputs against them.
+   *
+   * @param oneHotLabels the labels, one-hot, one row per image
+   * @return each row's label (the position of its highest value)
+   */
+  static long[] labels(INDArray oneHotLabels) {
+    return Nd4j.argMax(oneHotLabels, 1).toLongVector();
+  }
+
+  /**
+   * How many rows of a batch's output have their highest value at the label.
+   *
+   * @param output the output, one row per image
+   * @param actual the labels, from {@link #labels}
+   * @return the count
+   */
+  static long correct(INDArray output, long[] actual) {
     long[] predicted = Nd4j.argMax(output, 1).toLongVector();
-    long[] actual = Nd4j.argMax(oneHotLabels, 1).toLongVector();
     long n = 0;
     for (int i = 0; i < predicted.length; i++) {
       n += predicted[i] == actual[i] ? 1 : 0;

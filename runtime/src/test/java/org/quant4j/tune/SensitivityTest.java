@@ -71,6 +71,46 @@ class SensitivityTest {
   }
 
   @Test
+  void eachBatchRunsEveryDistinctLayerPassOnceAndWithoutABudgetEveryConfigurationWhole() {
+    MultiLayerNetwork floatNet = FragileNetwork.network();
+    ImageSet images = FragileNetwork.images(floatNet);
+    MultiLayerNetwork net = (MultiLayerNetwork) calibrated(floatNet, images);
+    List<QuantizedLayer> layers = QuantizedLayer.of(net);
+    LayerSwitch layerSwitch = new LayerSwitch(net, layers);
+    try {
+      LayerInputCache shared = new LayerInputCache(net, layers, layerSwitch, Sensitivity.DEFAULT_CACHE_BUDGET);
+      LayerInputCache none = new LayerInputCache(net, layers, layerSwitch, 0);
+      shared.add(ImageSetIterator.inOrder(images, FragileNetwork.BATCH).next());
+      none.add(ImageSetIterator.inOrder(images, FragileNetwork.BATCH).next());
+
+      // 3 layers: 2 distinct prefixes of length 1 (F, Q), 4 of length 2, all 8 configurations of length 3
+      assertEquals(2 + 4 + 8, shared.layerPasses);
+      assertEquals(8 * 3, none.layerPasses);
+    } finally {
+      layerSwitch.restore();
+    }
+  }
+
+  @Test
+  void aLayerLeftInFloatBetweenQuantizedLayersGivesTheSameFiguresAsWholeEvaluations() {
+    MultiLayerNetwork floatNet = FragileNetwork.network();
+    ImageSet images = FragileNetwork.images(floatNet);
+    Model net = calibrated(floatNet, images);
+    Quantizers.of(net).forEach((name, q) -> {
+      if (name.startsWith("fragile.")) {
+        q.disable();
+      }
+    });
+
+    SensitivityResult whole = Sensitivity.of(net)
+        .metric(Top1.NAME, m -> Top1.of(m, images, FragileNetwork.BATCH)).run();
+    SensitivityResult cached = Sensitivity.of(net).data(images, FragileNetwork.BATCH).run();
+
+    assertEquals(List.of("dense0", "out"), cached.layers().stream().map(LayerSensitivity::layer).toList());
+    assertEquals(whole, cached);
+  }
+
+  @Test
   void aComputationGraphIsMeasuredWholeAndGivesTheSameFigures() {
     MultiLayerNetwork floatNet = FragileNetwork.network();
     ImageSet images = FragileNetwork.images(floatNet);
