@@ -7,6 +7,7 @@ import java.lang.instrument.Instrumentation;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.dynamic.loading.ClassInjector;
+import net.bytebuddy.matcher.ElementMatcher;
 import org.quant4j.dl4j.QuantConfig;
 import org.quant4j.dl4j.QuantModules;
 import org.quant4j.dl4j.QuantSpec;
@@ -92,13 +93,12 @@ public final class Quant4jAgent {
       Dl4jVisibility visibility = new Dl4jVisibility(Quant4jAgent.class.getClassLoader());
       if (beforeMain) {
         // Before main only the JDK's and the agent's own classes are loaded, none of which is ever woven: nothing to
-        // retransform, and Byte Buddy's machinery can be built beside the application's start.
-        QuantModules.installBeforeMain(instrumentation, config,
-            () -> withNetworks(QuantInstrumentations.agentBuilder(visibility), options.verbose()),
-            NetworkInstrumentation.TYPE_NAMES, AgentLog::warn);
+        // retransform. The DL4J classes this jar was built against come woven in it (verbose leaves every class to
+        // Byte Buddy, whose listener names each); Byte Buddy's machinery is built only for others.
+        QuantModules.installBeforeMain(instrumentation, config, () -> builder(visibility, options.verbose()),
+            NetworkInstrumentation.TYPE_NAMES, !options.verbose(), AgentLog::warn);
       } else {
-        QuantModules.install(instrumentation, config,
-            withNetworks(QuantInstrumentations.agentBuilder(visibility), options.verbose()), AgentLog::warn);
+        QuantModules.install(instrumentation, config, builder(visibility, options.verbose()), AgentLog::warn);
       }
       if (options.mode() == AgentMode.CALIBRATE) {
         Runtime.getRuntime().addShutdownHook(new Thread(new ExitCalibration(session), "quant4j-agent-calibration"));
@@ -140,8 +140,15 @@ public final class Quant4jAgent {
     }
   }
 
-  /** The network hooks join the layer advice in one transformer, so every class that loads is matched once. */
-  private static AgentBuilder withNetworks(AgentBuilder builder, boolean verbose) {
+  /**
+   * The agent's builder: the layer advice and the network hooks in one transformer, so every class that loads is
+   * matched once; the build weaves the prewoven class files with it.
+   *
+   * @param wovenLoaders the class loaders whose classes may be woven
+   * @param verbose whether each transformation is listed on stderr
+   */
+  static AgentBuilder builder(ElementMatcher<? super ClassLoader> wovenLoaders, boolean verbose) {
+    AgentBuilder builder = QuantInstrumentations.agentBuilder(wovenLoaders);
     AgentBuilder b = verbose
         ? builder.with(AgentBuilder.Listener.StreamWriting.toSystemError().withTransformationsOnly()) : builder;
     return b.type(namedOneOf(NetworkInstrumentation.TYPE_NAMES.toArray(new String[0])))

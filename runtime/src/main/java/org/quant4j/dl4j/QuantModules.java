@@ -12,6 +12,7 @@ import org.quant4j.dl4j.internal.QuantInstrumentations;
 import org.quant4j.dl4j.internal.HookFailures;
 import org.quant4j.dl4j.internal.ActiveConfig;
 import org.quant4j.dl4j.internal.LoadTimeWeaver;
+import org.quant4j.dl4j.internal.PrewovenClassFiles;
 
 /**
  * The Java {@code quant_modules}: after {@link #initialize()}, every DL4J layer of the layer map that
@@ -84,20 +85,23 @@ public final class QuantModules {
 
   /**
    * Activates a configuration and weaves the advice into classes as they load, the way an agent's premain needs
-   * it: the classes to weave are picked by name at once, while Byte Buddy's transformer is built on a daemon
-   * thread, beside the application's own start; a class to weave that loads earlier waits for it. Nothing loaded
-   * before is retransformed. Idempotent like {@link #install}.
+   * it: the classes to weave are picked by name, DL4J classes the caller's jar holds woven from the very same class
+   * files are served as they are, and Byte Buddy's transformer is built (on a daemon thread, which the class that
+   * needs it waits for) only when some class must be woven now. Nothing loaded before is retransformed. Idempotent
+   * like {@link #install}.
    *
    * @param instrumentation the JVM's instrumentation
    * @param config the configuration
    * @param builder makes the agent builder ({@code QuantInstrumentations.agentBuilder}, with the caller's own
-   *     types and listeners); called once, on the daemon thread
+   *     types and listeners); called at most once, on the daemon thread
    * @param moreTypeNames the binary names of the types the caller's builder adds
+   * @param prewoven whether to serve the class files woven when the agent jar was built (false: Byte Buddy weaves
+   *     every class, and its listeners see each one)
    * @param leaveInFloat receives one line for each layer left in float, and the one line saying the weaving
    *     could not start (the application then runs unquantized)
    */
   public static synchronized void installBeforeMain(Instrumentation instrumentation, QuantConfig config,
-      Supplier<AgentBuilder> builder, Set<String> moreTypeNames, Consumer<String> leaveInFloat) {
+      Supplier<AgentBuilder> builder, Set<String> moreTypeNames, boolean prewoven, Consumer<String> leaveInFloat) {
     if (config == null || builder == null || leaveInFloat == null) {
       throw new IllegalArgumentException("config, builder and leaveInFloat must not be null");
     }
@@ -105,6 +109,7 @@ public final class QuantModules {
     ActiveConfig.activate(config);
     if (!installed) {
       LoadTimeWeaver.start(instrumentation, moreTypeNames,
+          prewoven ? PrewovenClassFiles.in(LoadTimeWeaver.class.getClassLoader()) : PrewovenClassFiles.none(),
           () -> QuantInstrumentations.transformer(builder.get()), leaveInFloat);
       installed = true;
     }

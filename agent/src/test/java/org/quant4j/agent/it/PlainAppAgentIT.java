@@ -152,6 +152,23 @@ class PlainAppAgentIT {
   }
 
   @Test
+  void onTheDl4jItWasBuiltAgainstTheAgentServesItsPrewovenClassesWithoutBuildingByteBuddy() throws Exception {
+    ChildJvm.Result run = ChildJvm.run(dir, "mode=quant,amax=amax.json", ChildJvm.plainAppClassPath(),
+        List.of("-Xlog:class+load=info:file=classes.log"), APP, "eval", "model.zip", "prewoven.csv", "twin");
+    assertEquals(0, run.exitCode(), run::toString);
+
+    // the same bits as Byte Buddy's weaving (verbose leaves every class to it)
+    assertOutputsEqual(quantized().outputs(), readCsv(dir.resolve("prewoven.csv")));
+    String classes = Files.readString(dir.resolve("classes.log"));
+    assertTrue(classes.contains("org.deeplearning4j.nn.multilayer.MultiLayerNetwork "), classes);
+    assertTrue(classes.contains("org.deeplearning4j.nn.graph.ComputationGraph "), classes);
+    assertFalse(classes.contains("org.quant4j.shaded.bytebuddy.agent.builder.AgentBuilder$Default "),
+        "Byte Buddy's agent builder was built");
+    assertFalse(classes.contains("org.quant4j.shaded.bytebuddy.pool.TypePool$Default "),
+        "Byte Buddy described a type");
+  }
+
+  @Test
   void verboseNamesEveryNetworkAndSaysWhatItLoadedAndCovers() throws Exception {
     List<String> lines = quantized().run().agentLines();
     for (String expected : List.of(

@@ -9,92 +9,115 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The transformer an agent registers before {@code main}: it picks the classes quant4j weaves without Byte Buddy
- * (the instrumentations' type names, and classes whose bytes name {@code @Quantize}), and hands only those to Byte
- * Buddy's transformer, which a daemon thread builds meanwhile.
+ * (the instrumentations' type names, and classes whose bytes name {@code @Quantize}), serves those woven when the
+ * agent was built ({@link PrewovenClassFiles}), and hands only the others to Byte Buddy's transformer.
  *
- * <p>Building Byte Buddy's agent machinery loads and verifies several hundred classes. Built here beside the
- * application's own start (the JVM loading the main class, ND4J loading its native libraries), that cost overlaps
- * the application's instead of coming before it. A class to weave that loads before the weaver is ready waits for
- * it, so no such class ever loads unwoven; every other class passes after a name lookup. If the weaver cannot be
- * built, one line says so and every class loads as it is.
+ * <p>Building Byte Buddy's agent machinery loads, verifies and runs several hundred classes, and weaving a class
+ * costs tens of milliseconds more: together they doubled the start of a small DL4J application. An application on
+ * the DL4J the agent was built against needs none of it. The first class that does (another DL4J build, a
+ * {@code @Quantize} class, a class loader of its own) starts the build on a daemon thread and waits for it, so no
+ * such class ever loads unwoven; every other class passes after a name lookup. If the weaver cannot be built, one
+ * line says so and every class loads as it is.
  */
 public final class LoadTimeWeaver implements ClassFileTransformer {
 
   private final Set<String> internalTypeNames;
+  private final PrewovenClassFiles prewoven;
+  private final Supplier<ClassFileTransformer> weaverFactory;
   private final CompletableFuture<ClassFileTransformer> weaver = new CompletableFuture<>();
   private final Consumer<String> problems;
-  private volatile Thread builder;
+  private Thread builder;
 
-  private LoadTimeWeaver(Set<String> typeNames, Consumer<String> problems) {
+  private LoadTimeWeaver(Set<String> typeNames, PrewovenClassFiles prewoven,
+      Supplier<ClassFileTransformer> weaverFactory, Consumer<String> problems) {
     Set<String> internal = new HashSet<>();
     for (String name : typeNames) {
       internal.add(name.replace('.', '/'));
     }
     this.internalTypeNames = Set.copyOf(internal);
+    this.prewoven = prewoven;
+    this.weaverFactory = weaverFactory;
     this.problems = problems;
   }
 
   /**
-   * Registers the filter now and starts building the weaver on a daemon thread.
+   * Registers the filter; Byte Buddy's transformer is built when the first class needs it.
    *
    * @param instrumentation the JVM's instrumentation
    * @param moreTypeNames binary names of the caller's own woven types, besides {@link QuantInstrumentations}'
+   * @param prewoven the class files woven ahead of time by the very transformer {@code weaver} builds, for
+   *     classes of this class's loader; {@link PrewovenClassFiles#none()} to weave everything with Byte Buddy
    * @param weaver builds Byte Buddy's transformer ({@code AgentBuilder.makeRaw()} of the caller's builder); it runs
-   *     on the daemon thread
+   *     on a daemon thread
    * @param problems receives one line when the weaver cannot be built, or when a class to weave could not wait
    *     for it; such classes load unwoven
    * @return the registered filter
    */
   public static LoadTimeWeaver start(Instrumentation instrumentation, Set<String> moreTypeNames,
-      Supplier<ClassFileTransformer> weaver, Consumer<String> problems) {
+      PrewovenClassFiles prewoven, Supplier<ClassFileTransformer> weaver, Consumer<String> problems) {
     Set<String> names = new HashSet<>(QuantInstrumentations.typeNames());
     names.addAll(moreTypeNames);
-    LoadTimeWeaver filter = new LoadTimeWeaver(names, problems);
-    Thread thread = new Thread(() -> filter.build(weaver), "quant4j-weaver");
-    thread.setDaemon(true);
-    filter.builder = thread;
+    LoadTimeWeaver filter = new LoadTimeWeaver(names, prewoven, weaver, problems);
     instrumentation.addTransformer(filter, false);
-    thread.start();
     return filter;
   }
 
-  private void build(Supplier<ClassFileTransformer> supplier) {
-    try {
-      weaver.complete(supplier.get());
-    } catch (RuntimeException | LinkageError e) {
-      problems.accept("not started: " + e + "; the application runs unquantized");
-      weaver.complete(null);
-    }
-  }
-
   /**
-   * Passes a class through, or weaves it once the weaver is built.
+   * Passes a class through, serves its prewoven form, or weaves it once Byte Buddy's transformer is built.
    *
    * @return the woven class file, or null to leave the class as it is
    */
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
-    if (className == null || !isWoven(className, loader, domain, classFile)) {
+    if (className == null) {
       return null;
     }
-    if (Thread.currentThread() == builder && !weaver.isDone()) {
+    if (internalTypeNames.contains(className)) {
+      byte[] woven = loader == LoadTimeWeaver.class.getClassLoader() ? prewoven.woven(className, classFile) : null;
+      if (woven != null) {
+        LoggerFactory.getLogger(LoadTimeWeaver.class).debug("quant4j: woven {} (as when the agent was built)",
+            className.replace('/', '.'));
+        return woven;
+      }
+    } else if (!QuantizeInstrumentation.mayBeQuantizeClass(className.replace('/', '.'), loader, domain)
+        || !QuantizeClassFile.mentionsQuantize(classFile)) {
+      return null;
+    }
+    if (isBuilding()) {
       problems.accept(className.replace('/', '.') + " loaded while the agent was starting; it is left unquantized");
       return null;
     }
-    ClassFileTransformer ready = weaver.join();
+    ClassFileTransformer ready = weaver().join();
     return ready == null ? null
         : ready.transform(module, loader, className, classBeingRedefined, domain, classFile);
   }
 
-  private boolean isWoven(String internalName, ClassLoader loader, ProtectionDomain domain, byte[] classFile) {
-    if (internalTypeNames.contains(internalName)) {
-      return true;
+  /** Whether this thread is the one building the weaver (a class it loads cannot wait for itself). */
+  private synchronized boolean isBuilding() {
+    return Thread.currentThread() == builder && !weaver.isDone();
+  }
+
+  /** The weaver, its build started by the first caller. */
+  private synchronized CompletableFuture<ClassFileTransformer> weaver() {
+    if (builder == null) {
+      builder = new Thread(this::build, "quant4j-weaver");
+      builder.setDaemon(true);
+      builder.start();
     }
-    return QuantizeInstrumentation.mayBeQuantizeClass(internalName.replace('/', '.'), loader, domain)
-        && QuantizeClassFile.mentionsQuantize(classFile);
+    return weaver;
+  }
+
+  private void build() {
+    try {
+      weaver.complete(weaverFactory.get());
+    } catch (RuntimeException | LinkageError e) {
+      problems.accept("not started: " + e + "; the application runs unquantized");
+      weaver.complete(null);
+    }
   }
 }
