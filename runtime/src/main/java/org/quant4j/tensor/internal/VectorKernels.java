@@ -326,31 +326,49 @@ final class VectorKernels implements HostKernels {
     // the float index trick of histcOfBlock needs bin numbers below 2^22
     int upper = nbins >= EXACT_FLOAT_INDEX ? from : from + SPECIES.loopBound(to - from);
     float[] block = new float[SCAN_BLOCK];
-    int[] bins = new int[SCAN_BLOCK];
+    int[] slots = new int[SCAN_BLOCK];
+    // value j of a block counts into way (j mod ways) of its bin, so that neighbouring values of one bin need
+    // not wait for each other: the way of each lane, for every offset a vector can start at
+    int[] wayOfLane = new int[Math.max(LANES, ways)];
+    for (int j = 0; j < wayOfLane.length; j++) {
+      wayOfLane[j] = j & (ways - 1);
+    }
     int wayShift = Integer.numberOfTrailingZeros(ways);
     for (int i = from; i < upper; i += SCAN_BLOCK) {
       int len = Math.min(SCAN_BLOCK, upper - i);
       in.copyTo(i, block, len);
-      binsOfBlock(block, len, lo, hi, nbins, skipZeros, inRange, bins);
-      // the increments, scalar: value j counts into way (j mod ways) of its bin, so that neighbouring
-      // values of one bin need not wait for each other
+      slotsOfBlock(block, len, lo, hi, nbins, skipZeros, inRange, wayShift, wayOfLane, slots);
+      // the increments, scalar
       for (int j = 0; j < len; j++) {
-        counts[(bins[j] << wayShift) | (j & (ways - 1))]++;
+        counts[slots[j]]++;
       }
     }
     ScalarKernels.histcOf(in, upper, to, lo, hi, nbins, skipZeros, counts, ways);
   }
 
   /**
-   * The {@code histc} bin of each of {@code block[0, len)} ({@code len} a multiple of the lane count) into
-   * {@code bins}, {@code nbins} for a dropped value; a method of its own for the reason given at
-   * {@link #absRangeOfBlock}.
+   * The counter of each of {@code block[0, len)} ({@code len} a multiple of the lane count) into {@code slots}:
+   * its {@code histc} bin ({@code nbins} for a dropped value) shifted left by {@code wayShift}, or its way from
+   * {@code wayOfLane}; a method of its own for the reason given at {@link #absRangeOfBlock}.
    */
-  private static void binsOfBlock(float[] block, int len, float lo, float hi, int nbins, boolean skipZeros,
-      boolean inRange, int[] bins) {
+  private static void slotsOfBlock(float[] block, int len, float lo, float hi, int nbins, boolean skipZeros,
+      boolean inRange, int wayShift, int[] wayOfLane, int[] slots) {
+    int wayOffsets = wayOfLane.length - 1;
     float width = hi - lo;
     float count = (float) nbins;
     float last = nbins - 1;
+    if (inRange && lo == 0f) {
+      // torch's grid of |x|, [0, hi], holding every value: |x| - 0 is |x|, and no index is negative
+      for (int k = 0; k < len; k += LANES) {
+        FloatVector f = FloatVector.fromArray(SPECIES, block, k).abs().div(width).mul(count).min(last);
+        FloatVector r = f.add(TWO_23).sub(TWO_23);
+        r = r.sub(1f, r.compare(VectorOperators.GT, f));
+        IntVector way = IntVector.fromArray(INTS, wayOfLane, k & wayOffsets);
+        r.add(TWO_23).reinterpretAsInts().and(MANTISSA).lanewise(VectorOperators.LSHL, wayShift).or(way)
+            .intoArray(slots, k);
+      }
+      return;
+    }
     FloatVector zero = FloatVector.zero(SPECIES);
     for (int k = 0; k < len; k += LANES) {
       FloatVector a = FloatVector.fromArray(SPECIES, block, k).abs();
@@ -367,7 +385,9 @@ final class VectorKernels implements HostKernels {
         r = r.blend(nbins, out);
       }
       // an integer-valued float in [0, 2^22] plus 2^23 holds that integer in its mantissa bits
-      r.add(TWO_23).reinterpretAsInts().and(MANTISSA).intoArray(bins, k);
+      IntVector way = IntVector.fromArray(INTS, wayOfLane, k & wayOffsets);
+      r.add(TWO_23).reinterpretAsInts().and(MANTISSA).lanewise(VectorOperators.LSHL, wayShift).or(way)
+          .intoArray(slots, k);
     }
   }
 }

@@ -224,6 +224,35 @@ class HostKernelsAgreementTest {
   }
 
   @Test
+  void everyCounterAgreesOnTorchsGridThatHoldsEveryValue() {
+    // the first batch's grid, [0, max |x|], with every value in range: the vector kernel's short path
+    float[] v = values(37, 3f);
+    float hi = 0f;
+    for (int i = 0; i < N; i++) {
+      if (!Float.isFinite(v[i]) || Math.abs(v[i]) > 500f) {
+        v[i] = i % 3 == 0 ? 0f : 0.75f;
+      }
+      hi = Math.max(hi, Math.abs(v[i]));
+    }
+    float max = hi;
+    for (int nbins : new int[] {2048, 7}) {
+      for (int ways : new int[] {1, 8, 32}) {
+        ByteBuffer b = buffer(v);
+        int[][] counts = new int[2][];
+        HostKernels[] both = {scalar, vector};
+        for (int k = 0; k < 2; k++) {
+          HostKernels kernels = both[k];
+          counts[k] = FloatLanes.scan(b, 0, N, new int[(nbins + 1) * ways], (lanes, a, c, acc) -> {
+            kernels.histc(lanes, a, c, 0f, max, nbins, false, true, acc, ways);
+            return acc;
+          });
+        }
+        assertArrayEquals(counts[0], counts[1], nbins + " bins, " + ways + " ways");
+      }
+    }
+  }
+
+  @Test
   void theBranchFreeSignedLoopGivesTheElementFormsBits() {
     float[] in = values(31, 2f);
     float[][] bounds = {{-127, 127}, {-128, 127}, {-7, 7}, {-1, 1}, {-32768, 32767}};
