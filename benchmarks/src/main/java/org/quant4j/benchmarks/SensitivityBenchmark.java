@@ -27,17 +27,19 @@ import org.quant4j.tune.SensitivityResult;
 import org.quant4j.tune.Top1;
 
 /**
- * The cost of a whole sensitivity table against plain evaluations in the same run: LeNet-5 (7 DL4J layers, 5 of
- * them quantized, w8a8, max-calibrated) on 10 000 seeded 1x28x28 images ({@link #images}), batches of 256. {@code plainEvaluation}
- * is one top-1 pass ({@code output()}), {@code sensitivityTable} is {@code Sensitivity.run()} with the layer-input
- * cache (2 + 2 x 5 configurations). The bar: sensitivity at most (layers / 2 + 2) plain evaluations. The figures
- * do not depend on the weights being trained (the same operations run either way), so the network is the seeded
- * untrained one and the images are seeded noise.
+ * The cost of a whole sensitivity table against plain evaluations in the same run: LeNet-5 (7 DL4J layers, all
+ * quantized, the pooling layers on their input as the reference's {@code QuantMaxPool2d}; w8a8, max-calibrated) on
+ * 10 000 seeded 1x28x28 images ({@link #images}), batches of 256. {@code plainEvaluation} is one top-1 pass
+ * ({@code output()}), {@code sensitivityTable} is {@code Sensitivity.run()}, whose 2 + 2 x 7 configurations share
+ * their layer prefixes. The bar: sensitivity at most (layers / 2 + 2) plain evaluations. The figures do not depend
+ * on the weights being trained (the same operations run either way), so the network is the seeded untrained one and
+ * the images are seeded noise. Two warm-up runs: the first two tables of a JVM take about 1.5 x as long as the later
+ * ones, and after one warm-up the first measured table is still one of them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 1)
+@Warmup(iterations = 2)
 @Measurement(iterations = 3)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx4g"})
 public class SensitivityBenchmark {
