@@ -26,10 +26,7 @@ public abstract class Calibrator {
    * @throws IllegalArgumentException if {@code numBits} is out of range or {@code axis} is null
    */
   protected Calibrator(int numBits, int[] axis, boolean unsigned) {
-    if (numBits < 0 || numBits > QuantGrid.MAX_BITS) {
-      throw new IllegalArgumentException(
-          "numBits must be in [0, " + QuantGrid.MAX_BITS + "], got " + numBits);
-    }
+    QuantGrid.requireNumBits(numBits, 0, "numBits");
     if (axis == null) {
       throw new IllegalArgumentException("axis must be an array (empty for per-tensor), got null");
     }

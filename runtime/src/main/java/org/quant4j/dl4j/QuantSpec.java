@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.quant4j.tensor.QuantDescriptor;
 import org.quant4j.tensor.QuantFormat;
+import org.quant4j.tensor.QuantGrid;
 
 /**
  * A partial quantizer description used by {@link QuantConfig} overrides: every field is optional, and
@@ -54,8 +55,8 @@ public record QuantSpec(
       throw new IllegalArgumentException(
           "calib_method must be \"max\" or \"histogram\", got \"" + calibMethod + "\"");
     }
-    if (numBits != null && (numBits < 1 || numBits > 16)) {
-      throw new IllegalArgumentException("num_bits must be in [1, 16], got " + numBits);
+    if (numBits != null) {
+      QuantGrid.requireNumBits(numBits, 1, "num_bits");
     }
     amax = amax == null ? null : amax.clone();
   }

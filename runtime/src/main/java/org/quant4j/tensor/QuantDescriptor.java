@@ -105,10 +105,7 @@ public final class QuantDescriptor {
     if (b.format == QuantFormat.E4M3) {
       checkE4M3(b);
     }
-    if (b.numBits < 0 || b.numBits > QuantGrid.MAX_BITS) {
-      throw new IllegalArgumentException(
-          "numBits must be in [0, " + QuantGrid.MAX_BITS + "], got " + b.numBits);
-    }
+    QuantGrid.requireNumBits(b.numBits, 0, "numBits");
     if (b.learnAmax && b.axis.length > 0) {
       throw new IllegalArgumentException(
           "axis must be per-tensor (empty) when learnAmax is true, got axis="

@@ -32,10 +32,25 @@ public record QuantGrid(int numBits, boolean unsigned, boolean narrowRange) {
    *     reference's degenerate grid; the tensor kernels themselves refuse it)
    */
   public QuantGrid {
-    if (numBits < 0 || numBits > MAX_BITS) {
-      throw new IllegalArgumentException(
-          "numBits must be in [0, " + MAX_BITS + "], got " + numBits);
+    requireNumBits(numBits, 0, "numBits");
+  }
+
+  /**
+   * The one check of a bit width, for every class that takes one.
+   *
+   * @param numBits the bit width
+   * @param min the smallest accepted: 0 where the reference's degenerate grid may be described, 1 where values
+   *     are quantized
+   * @param name the name the caller's user knows it by ({@code numBits} in code, {@code num_bits} in a
+   *     configuration file)
+   * @return numBits
+   * @throws IllegalArgumentException if {@code numBits} is outside [min, {@value #MAX_BITS}]
+   */
+  public static int requireNumBits(int numBits, int min, String name) {
+    if (numBits < min || numBits > MAX_BITS) {
+      throw new IllegalArgumentException(name + " must be in [" + min + ", " + MAX_BITS + "], got " + numBits);
     }
+    return numBits;
   }
 
   /**

@@ -300,7 +300,7 @@ public final class TensorQuant {
     requireFloating("x", x);
     requireNonNull("min", min);
     requireNonNull("max", max);
-    requireNumBits(numBits);
+    QuantGrid.requireNumBits(numBits, 1, "numBits");
     if (!Arrays.equals(min.shape(), max.shape())) {
       throw new IllegalArgumentException("min and max must have the same shape, got min "
           + Arrays.toString(min.shape()) + " and max " + Arrays.toString(max.shape()));
@@ -445,12 +445,6 @@ public final class TensorQuant {
     }
   }
 
-  static void requireNumBits(int numBits) {
-    if (numBits < 1 || numBits > QuantGrid.MAX_BITS) {
-      throw new IllegalArgumentException("numBits must be in [1, " + QuantGrid.MAX_BITS + "], got " + numBits);
-    }
-  }
-
   /** One validated call: the layout and constants, and the choice of kernel. */
   private static final class Call {
     private final ChannelLayout layout;
@@ -464,7 +458,7 @@ public final class TensorQuant {
     static Call of(INDArray x, INDArray amax, int numBits, boolean unsigned, boolean narrowRange) {
       requireFloating("x", x);
       requireNonNull("amax", amax);
-      requireNumBits(numBits);
+      QuantGrid.requireNumBits(numBits, 1, "numBits");
       if (!amax.dataType().isNumerical()) {
         throw new IllegalArgumentException("amax must be a numeric array, got " + amax.dataType());
       }
