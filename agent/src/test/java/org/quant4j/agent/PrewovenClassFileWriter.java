@@ -1,7 +1,6 @@
 package org.quant4j.agent;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.quant4j.dl4j.internal.HookFailures;
 import org.quant4j.dl4j.internal.PrewovenClassFiles;
@@ -50,19 +48,10 @@ final class PrewovenClassFileWriter {
    */
   static Map<String, String> write(Path classes, ClassLoader loader) throws IOException,
       IllegalClassFormatException {
-    Map<String, byte[]> originals = new TreeMap<>();
-    for (String name : typeNames()) {
-      String internal = name.replace('.', '/');
-      try (InputStream in = loader.getResourceAsStream(internal + ".class")) {
-        if (in != null) {
-          originals.put(internal, in.readAllBytes());
-        }
-      }
-    }
     List<String> failures = new ArrayList<>();
     HookFailures.reportTo(failures::add);
     try {
-      Map<String, String> written = PrewovenClassFiles.write(classes, originals, weaver(loader), loader);
+      Map<String, String> written = PrewovenClassFiles.write(classes, typeNames(), weaver(loader), loader);
       if (!failures.isEmpty()) {
         throw new IllegalClassFormatException(String.join("; ", failures));
       }

@@ -35,7 +35,7 @@ class PrewovenClassFilesTest {
       present++;
       byte[] now = weaver.transform(LOADER.getUnnamedModule(), LOADER, internal, null, null, original.clone());
       assertNotNull(now, name + " was not woven");
-      assertArrayEquals(now, prewoven.woven(internal, original), name);
+      assertArrayEquals(now, prewoven.woven(LOADER, internal, original), name);
     }
     assertEquals(24, present, "DL4J 1.0.0-M2.1 has 24 of the " + names.size() + " types");
     assertEquals(present, prewoven.size());
@@ -48,10 +48,11 @@ class PrewovenClassFilesTest {
     byte[] original = classFile(internal);
     byte[] other = Arrays.copyOf(original, original.length + 1);
 
-    assertNotNull(prewoven.woven(internal, original));
-    assertNull(prewoven.woven(internal, other));
-    assertNull(prewoven.woven("org/deeplearning4j/nn/layers/NotWoven", original));
-    assertNull(PrewovenClassFiles.none().woven(internal, original));
+    assertNotNull(prewoven.woven(LOADER, internal, original));
+    assertNull(prewoven.woven(LOADER, internal, other));
+    assertNull(prewoven.woven(ClassLoader.getPlatformClassLoader(), internal, original));
+    assertNull(prewoven.woven(LOADER, "org/deeplearning4j/nn/layers/NotWoven", original));
+    assertNull(PrewovenClassFiles.none().woven(LOADER, internal, original));
   }
 
   private static byte[] classFile(String internalName) throws Exception {

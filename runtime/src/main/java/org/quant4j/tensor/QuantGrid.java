@@ -43,14 +43,12 @@ public record QuantGrid(int numBits, boolean unsigned, boolean narrowRange) {
    *     are quantized
    * @param name the name the caller's user knows it by ({@code numBits} in code, {@code num_bits} in a
    *     configuration file)
-   * @return numBits
    * @throws IllegalArgumentException if {@code numBits} is outside [min, {@value #MAX_BITS}]
    */
-  public static int requireNumBits(int numBits, int min, String name) {
+  public static void requireNumBits(int numBits, int min, String name) {
     if (numBits < min || numBits > MAX_BITS) {
       throw new IllegalArgumentException(name + " must be in [" + min + ", " + MAX_BITS + "], got " + numBits);
     }
-    return numBits;
   }
 
   /**

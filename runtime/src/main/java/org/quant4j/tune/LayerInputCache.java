@@ -1,9 +1,9 @@
 package org.quant4j.tune;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.IntPredicate;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -25,18 +25,19 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 final class LayerInputCache {
 
+  private static final char FLOAT = 'F';
+  private static final char QUANTIZED = 'Q';
+
   private final MultiLayerNetwork net;
   private final List<QuantizedLayer> layers;
   private final LayerSwitch layerSwitch;
   private final long budgetBytes;
-  /** The distinct configurations, in the order they run: whether each of {@link #layers} is quantized. */
-  private final List<boolean[]> configurations;
-  /** Correct predictions of each configuration, summed over the batches. */
-  private final long[] correct;
-  private final int fp32At;
-  private final int allQuantizedAt;
-  private final int[] onlyAt;
-  private final int[] allButAt;
+  /**
+   * Correct predictions of each distinct configuration, summed over the batches, by its key: one letter per entry
+   * of {@link #layers}, Q when it is quantized, F when not. The keys sort as the configurations run (float before
+   * quantized).
+   */
+  private final SortedMap<String, Long> correct = new TreeMap<>();
 
   /** Layer forward passes run, to compare with {@code batches * layers} of a plain evaluation. */
   long layerPasses;
@@ -46,47 +47,22 @@ final class LayerInputCache {
     this.layers = layers;
     this.layerSwitch = layerSwitch;
     this.budgetBytes = budgetBytes;
-    int n = layers.size();
-    Map<String, boolean[]> distinct = new LinkedHashMap<>();
-    List<String> keys = new ArrayList<>();
-    keys.add(key(distinct, states(n, j -> false)));
-    keys.add(key(distinct, states(n, j -> true)));
-    for (int l = 0; l < n; l++) {
+    correct.put(key(j -> false), 0L);
+    correct.put(key(j -> true), 0L);
+    for (int l = 0; l < layers.size(); l++) {
       int layer = l;
-      keys.add(key(distinct, states(n, j -> j == layer)));
-      keys.add(key(distinct, states(n, j -> j != layer)));
-    }
-    List<String> order = new ArrayList<>(distinct.keySet());
-    order.sort(null);
-    this.configurations = order.stream().map(distinct::get).toList();
-    this.correct = new long[order.size()];
-    this.fp32At = order.indexOf(keys.get(0));
-    this.allQuantizedAt = order.indexOf(keys.get(1));
-    this.onlyAt = new int[n];
-    this.allButAt = new int[n];
-    for (int l = 0; l < n; l++) {
-      onlyAt[l] = order.indexOf(keys.get(2 + 2 * l));
-      allButAt[l] = order.indexOf(keys.get(3 + 2 * l));
+      correct.put(key(j -> j == layer), 0L);
+      correct.put(key(j -> j != layer), 0L);
     }
   }
 
-  private static boolean[] states(int n, IntPredicate quantized) {
-    boolean[] s = new boolean[n];
-    for (int j = 0; j < n; j++) {
-      s[j] = quantized.test(j);
-    }
-    return s;
-  }
-
-  /** Registers a configuration; its key ('F' float, 'Q' quantized per layer) sorts as the tree is walked. */
-  private static String key(Map<String, boolean[]> distinct, boolean[] states) {
-    char[] c = new char[states.length];
+  /** The key of the configuration that quantizes the entries of {@link #layers} the predicate picks. */
+  private String key(IntPredicate quantized) {
+    char[] c = new char[layers.size()];
     for (int j = 0; j < c.length; j++) {
-      c[j] = states[j] ? 'Q' : 'F';
+      c[j] = quantized.test(j) ? QUANTIZED : FLOAT;
     }
-    String k = new String(c);
-    distinct.putIfAbsent(k, states);
-    return k;
+    return new String(c);
   }
 
   /**
@@ -100,14 +76,14 @@ final class LayerInputCache {
     INDArray[] kept = new INDArray[nLayers];
     long[] keptBytes = new long[nLayers];
     kept[0] = batch.getFeatures();
-    boolean[] previous = null;
-    for (int c = 0; c < configurations.size(); c++) {
-      boolean[] states = configurations.get(c);
+    String previous = null;
+    for (Map.Entry<String, Long> configuration : correct.entrySet()) {
+      String states = configuration.getKey();
       int from = previous == null ? 0 : firstDifference(previous, states);
       while (kept[from] == null) {
         from--;
       }
-      layerSwitch.set(l -> states[layers.indexOf(l)]);
+      layerSwitch.set(l -> states.charAt(layers.indexOf(l)) == QUANTIZED);
       INDArray a = kept[from];
       long used = keptBytes[from];
       for (int i = from; i < nLayers; i++) {
@@ -120,15 +96,15 @@ final class LayerInputCache {
           keptBytes[i + 1] = used;
         }
       }
-      correct[c] += Top1.correct(a, labels);
+      configuration.setValue(configuration.getValue() + Top1.correct(a, labels));
       previous = states;
     }
   }
 
   /** The network index of the first quantized layer whose state differs: the inputs up to it are shared. */
-  private int firstDifference(boolean[] a, boolean[] b) {
+  private int firstDifference(String a, String b) {
     int j = 0;
-    while (a[j] == b[j]) {
+    while (a.charAt(j) == b.charAt(j)) {
       j++;
     }
     return layers.get(j).index();
@@ -144,19 +120,19 @@ final class LayerInputCache {
   }
 
   long fp32() {
-    return correct[fp32At];
+    return correct.get(key(j -> false));
   }
 
   long allQuantized() {
-    return correct[allQuantizedAt];
+    return correct.get(key(j -> true));
   }
 
   long onlyThis(int layer) {
-    return correct[onlyAt[layer]];
+    return correct.get(key(j -> j == layer));
   }
 
   long allButThis(int layer) {
-    return correct[allButAt[layer]];
+    return correct.get(key(j -> j != layer));
   }
 
   /**

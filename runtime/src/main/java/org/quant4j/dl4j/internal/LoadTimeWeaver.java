@@ -49,8 +49,8 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
    *
    * @param instrumentation the JVM's instrumentation
    * @param moreTypeNames binary names of the caller's own woven types, besides {@link QuantInstrumentations}'
-   * @param prewoven the class files woven ahead of time by the very transformer {@code weaver} builds, for
-   *     classes of this class's loader; {@link PrewovenClassFiles#none()} to weave everything with Byte Buddy
+   * @param prewoven the class files woven ahead of time by the very transformer {@code weaver} builds;
+   *     {@link PrewovenClassFiles#none()} to weave everything with Byte Buddy
    * @param weaver builds Byte Buddy's transformer ({@code AgentBuilder.makeRaw()} of the caller's builder); it runs
    *     on a daemon thread
    * @param problems receives one line when the weaver cannot be built, or when a class to weave could not wait
@@ -78,7 +78,7 @@ public final class LoadTimeWeaver implements ClassFileTransformer {
       return null;
     }
     if (internalTypeNames.contains(className)) {
-      byte[] woven = loader == LoadTimeWeaver.class.getClassLoader() ? prewoven.woven(className, classFile) : null;
+      byte[] woven = prewoven.woven(loader, className, classFile);
       if (woven != null) {
         LoggerFactory.getLogger(LoadTimeWeaver.class).debug("quant4j: woven {} (as when the agent was built)",
             className.replace('/', '.'));

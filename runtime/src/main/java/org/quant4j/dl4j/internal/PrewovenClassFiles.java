@@ -15,7 +15,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.quant4j.internal.AtomicFiles;
 
 /**
@@ -35,6 +37,7 @@ public final class PrewovenClassFiles {
   private static final String INDEX = DIRECTORY + "index";
   private static final String SUFFIX = ".woven";
 
+  /** The class loader the files were read from, the only one their classes may load through. */
   private final ClassLoader resources;
   /** The digest of each original class file, by internal name. */
   private final Map<String, String> digests;
@@ -87,13 +90,18 @@ public final class PrewovenClassFiles {
   }
 
   /**
-   * The woven form of a class file, if it is one the jar was built with.
+   * The woven form of a class file, if it is one the jar was built with and it loads through the class loader the
+   * jar was read from (the woven code calls quant4j's classes, which that loader holds).
    *
+   * @param loader the class loader the class loads through
    * @param internalName the class, e.g. {@code org/deeplearning4j/nn/layers/BaseLayer}
    * @param classFile the class file about to load
-   * @return the woven class file, or null when none was woven from these very bytes
+   * @return the woven class file, or null when none was woven from these very bytes for this loader
    */
-  public byte[] woven(String internalName, byte[] classFile) {
+  public byte[] woven(ClassLoader loader, String internalName, byte[] classFile) {
+    if (loader != resources) {
+      return null;
+    }
     String digest = digests.get(internalName);
     if (digest == null || !digest.equals(sha256(classFile))) {
       return null;
@@ -106,29 +114,38 @@ public final class PrewovenClassFiles {
   }
 
   /**
-   * Weaves class files and writes them with their index under {@code classesDirectory}: what the agent's build
-   * runs. A class the weaver leaves as it is (it returns null) is not written.
+   * Weaves the class files a class loader has of some types and writes them with their index under
+   * {@code classesDirectory}: what the agent's build runs. A type the loader has no class file of, or whose class
+   * the weaver leaves as it is (it returns null), is not written.
    *
    * @param classesDirectory the root of the jar's resources
-   * @param classFiles the original class files, by internal name
+   * @param typeNames the binary names of the types
    * @param weaver the transformer the agent installs, for the class loader the classes load from
    * @param loader that class loader
    * @return the digest of each original class file written, by internal name
-   * @throws IOException if a file cannot be written
+   * @throws IOException if a class file cannot be read or a file cannot be written
    * @throws IllegalClassFormatException if the weaver rejects a class file
    */
-  public static Map<String, String> write(Path classesDirectory, Map<String, byte[]> classFiles,
+  public static Map<String, String> write(Path classesDirectory, Set<String> typeNames,
       ClassFileTransformer weaver, ClassLoader loader) throws IOException, IllegalClassFormatException {
     Map<String, String> digests = new TreeMap<>();
-    for (Map.Entry<String, byte[]> e : new TreeMap<>(classFiles).entrySet()) {
-      byte[] woven = weaver.transform(loader.getUnnamedModule(), loader, e.getKey(), null, null, e.getValue());
+    for (String name : new TreeSet<>(typeNames)) {
+      String internalName = name.replace('.', '/');
+      byte[] original;
+      try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
+        if (in == null) {
+          continue;
+        }
+        original = in.readAllBytes();
+      }
+      byte[] woven = weaver.transform(loader.getUnnamedModule(), loader, internalName, null, null, original);
       if (woven == null) {
         continue;
       }
-      Path file = classesDirectory.resolve(DIRECTORY + e.getKey() + SUFFIX);
+      Path file = classesDirectory.resolve(DIRECTORY + internalName + SUFFIX);
       Files.createDirectories(file.getParent());
       AtomicFiles.write(file, woven);
-      digests.put(e.getKey(), sha256(e.getValue()));
+      digests.put(internalName, sha256(original));
     }
     Files.createDirectories(classesDirectory.resolve(DIRECTORY));
     StringBuilder index = new StringBuilder();
