@@ -172,7 +172,8 @@ public final class Quant4jAgent {
     try {
       config = options.config() == null ? QuantConfig.DEFAULT : QuantConfig.load(options.config());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("config=" + options.config() + ": " + e.getMessage(), e);
+      // the message starts with the file's name
+      throw new IllegalArgumentException("config=" + e.getMessage(), e);
     }
     if (options.calib() == null) {
       return config;

@@ -22,8 +22,11 @@ import org.quant4j.onnx.ptq.QuantizationReport;
 import org.quant4j.report.AmaxChoice;
 import org.quant4j.report.CalibrationReport;
 import org.quant4j.tensor.QuantDescriptor;
+import org.quant4j.tensor.QuantGrid;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code quant4j quantize-onnx}: post-training quantization of an FP32 ONNX model (from PyTorch,
@@ -46,7 +49,10 @@ final class QuantizeOnnxCommand implements Callable<Integer> {
   @Option(names = "--input-name", description = "The graph input the images feed. Default: the model's only data input.")
   String inputName;
 
-  @Option(names = "--scale", defaultValue = "1", description = "Every value is multiplied by this, e.g. 1/255. Default: ${DEFAULT-VALUE}")
+  @Spec CommandSpec spec;
+
+  @Option(names = "--scale", description = "Every value is multiplied by this, e.g. 1/255. Default: 1, the values as"
+      + " read (a note says so when they reach past 1)")
   String scale;
 
   @Option(names = "--mean", split = ",", description = "Subtracted after scaling, one value or one per channel. Default: 0")
@@ -90,7 +96,8 @@ final class QuantizeOnnxCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     OnnxQuantizer.requireDistinctOutput(model, out);
     AmaxMethod amaxMethod = AmaxMethod.of(method);
-    Normalization norm = Normalization.parse(scale, mean, std);
+    QuantGrid.requireNumBits(numBits, 1, "--num-bits");
+    Normalization norm = Normalization.parse(scale == null ? "1" : scale, mean, std);
     QuantDescriptor input = QuantDescriptor.QUANT_DESC_8BIT_PER_TENSOR.toBuilder().numBits(numBits)
         .calibMethod(amaxMethod == AmaxMethod.MAX ? "max" : "histogram").build();
     QuantDescriptor weight = QuantDescriptor.QUANT_DESC_8BIT_CONV2D_WEIGHT_PER_CHANNEL.toBuilder().numBits(numBits).build();
@@ -104,9 +111,13 @@ final class QuantizeOnnxCommand implements Callable<Integer> {
     OnnxQuantizer probe = builder.calibrationData(List.of()).build();
     String name = inputName(probe);
     long[] shape = probe.inputs().get(name);
-    ImageSet calibration = Batches.fit(norm.apply(ImageFiles.read(data, null), "--data " + data), shape, "--data " + data);
+    ImageSet raw = ImageFiles.read(data, null);
+    ImageSet calibration = Batches.fit(norm.apply(raw, "--data " + data), shape, "--data " + data);
     ImageSet labelled = eval == null ? null : Batches.fit(labelledEval(norm), shape, "--eval " + eval);
     OnnxQuantizer quantizer = builder.calibrationData(new Batches(calibration, batchSize, name, shape)).build();
+    if (scale == null) {
+      noteUnscaled(raw);
+    }
     QuantizationReport result = quantizer.quantize(out);
     System.out.println(result.summary());
     System.out.println("quant4j quantize-onnx: wrote " + out);
@@ -124,6 +135,22 @@ final class QuantizeOnnxCommand implements Callable<Integer> {
       System.out.println("report: " + index.toAbsolutePath());
     }
     return 0;
+  }
+
+  /**
+   * Says on stderr that values past 1 (8-bit pixels, say) are fed as read because no {@code --scale} was given:
+   * a model trained on pixels / 255 would otherwise be calibrated on the wrong range without a word.
+   */
+  private void noteUnscaled(ImageSet raw) {
+    float max = 0;
+    for (float v : raw.pixels()) {
+      max = Math.max(max, Math.abs(v));
+    }
+    if (max > 1) {
+      spec.commandLine().getErr().printf(Locale.ROOT, "quant4j quantize-onnx: note: --data values reach %s and no --scale was given,"
+          + " so they are fed as read; a model trained on pixels / 255 needs --scale 1/255 (--scale 1 keeps them as"
+          + " read without this note)%n", max);
+    }
   }
 
   private String inputName(OnnxQuantizer quantizer) {

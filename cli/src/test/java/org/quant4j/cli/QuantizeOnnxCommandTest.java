@@ -197,6 +197,30 @@ class QuantizeOnnxCommandTest {
   }
 
   @Test
+  void aBitWidthOutsideTheGridsRangeExitsTwoNamingTheFlag() throws IOException {
+    assertRefused(run("--model", model(13).toString(), "--data", idx(4, 4).toString(), "--scale", "1/255",
+        "--num-bits", "20", "--out", dir.resolve("out.onnx").toString()), "--num-bits must be in [1, 16], got 20");
+  }
+
+  @Test
+  void pixelsPastOneAreFedAsReadWithOneNoteUnlessAScaleIsGiven() throws IOException {
+    Path images = idx(4, 4);
+    Run unscaled = run("--model", model(13).toString(), "--data", images.toString(), "--batch-size", "16",
+        "--out", dir.resolve("out.onnx").toString());
+    assertEquals(0, unscaled.status(), unscaled.err());
+    List<String> notes = unscaled.err().lines().filter(l -> l.contains("note:")).toList();
+    assertEquals(1, notes.size(), unscaled.err());
+    assertTrue(notes.get(0).contains("--data values reach ") && notes.get(0).contains(" and no --scale was given, so"
+        + " they are fed as read"), notes.get(0));
+    Run asRead = run("--model", model(13).toString(), "--data", images.toString(), "--batch-size", "16",
+        "--scale", "1", "--out", dir.resolve("out1.onnx").toString());
+    assertEquals(0, asRead.status(), asRead.err());
+    assertFalse(asRead.err().contains("note:"), asRead.err());
+    // the same values fed: the same model
+    assertArrayEquals(Files.readAllBytes(dir.resolve("out.onnx")), Files.readAllBytes(dir.resolve("out1.onnx")));
+  }
+
+  @Test
   void anOpsetBelow13ExitsTwo() throws IOException {
     assertRefused(run("--model", model(12).toString(), "--data", idx(4, 4).toString(), "--out",
         dir.resolve("out.onnx").toString()), "has opset 12, expected opset 13 or later");

@@ -1,5 +1,7 @@
 package org.quant4j.calib;
 
+import java.util.stream.IntStream;
+
 /**
  * The entropy (KL divergence) amax of a histogram, as pytorch-quantization 2.2.1's
  * {@code _compute_amax_entropy}, after TensorRT's calibrator (Migacz, "8-bit Inference with
@@ -17,11 +19,15 @@ package org.quant4j.calib;
  * <p>The reference is O(bins²). Here every candidate is scored in O(nbins) from prefix sums, using
  * {@code KL = (Σ p log p − Σ p log q) / P + log(Q / P)} (P the total, Q the mass below i), and only the
  * candidates within a hair (1e-9) of the best are re-scored exactly as the reference sums, element
- * by element with numpy's pairwise summation, so ties and near ties resolve as they do there.
+ * by element with numpy's pairwise summation, so ties and near ties resolve as they do there. Each
+ * candidate's score depends on nothing but the histogram, so large histograms score their candidates in
+ * parallel.
  */
 final class EntropyAmax {
 
   private static final double TOLERANCE = 1e-9;
+  /** Histograms with this many candidates or more score them on every processor. */
+  private static final int PARALLEL_CANDIDATES = 256;
 
   private EntropyAmax() {}
 
@@ -63,11 +69,13 @@ final class EntropyAmax {
     double total = cum[n];
     int count = (n - startBin) / stride + 1;
     double[] fast = new double[count];
+    // each candidate is scored on its own, so scoring them in parallel gives the same scores
+    IntStream candidates = IntStream.range(0, count);
+    (count >= PARALLEL_CANDIDATES ? candidates.parallel() : candidates).forEach(
+        c -> fast[c] = fastDivergence(bins, cum, nonzero, plogp, total, startBin + c * stride, nbins));
     int lastNaN = -1;
     double min = Double.POSITIVE_INFINITY;
     for (int c = 0; c < count; c++) {
-      int i = startBin + c * stride;
-      fast[c] = fastDivergence(bins, cum, nonzero, plogp, total, i, nbins);
       if (Double.isNaN(fast[c])) {
         lastNaN = c;
       } else {

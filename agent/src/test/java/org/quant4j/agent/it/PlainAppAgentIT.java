@@ -203,6 +203,17 @@ class PlainAppAgentIT {
   }
 
   @Test
+  void aConfigFileWithABadValueStopsTheApplicationWithOneLineNamingTheFileAndTheKey() throws Exception {
+    Files.writeString(dir.resolve("bad-bits.yaml"), "input: {num_bits: 20}\n");
+    ChildJvm.Result bad = app("config=bad-bits.yaml", "eval", "model.zip", "bad-config.csv");
+    assertEquals(2, bad.exitCode(), bad::toString);
+    assertEquals(List.of("quant4j-agent: config=bad-bits.yaml: num_bits must be in [1, 16], got 20; the application "
+        + "is stopped before it runs, exit status 2 (fix it, or add onerror=warn to run the application unquantized)"),
+        bad.agentLines());
+    assertTrue(Files.notExists(dir.resolve("bad-config.csv")));
+  }
+
+  @Test
   void withOnerrorWarnABadOptionLeavesTheApplicationRunningUnquantized() throws Exception {
     Result bad = eval("mode=calibrate,method=kl,amax=never.json,onerror=warn", "warned.csv", true);
     assertEquals(List.of("quant4j-agent: method=kl: method must be max|percentile|mse|entropy; the agent is off "
