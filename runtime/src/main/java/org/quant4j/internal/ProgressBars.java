@@ -66,7 +66,8 @@ public final class ProgressBars {
 
     @Override
     public String render(ProgressState state, int maxLength) {
-      long max = state.getMax();
+      // an indefinite bar's max follows its current step: it says nothing of the work left
+      long max = state.isIndefinite() ? -1 : state.getMax();
       long current = state.getCurrent();
       Duration elapsed = state.getTotalElapsed();
       long tenth = max > 0 ? Math.min(10, current * 10 / max) : -1;
@@ -77,10 +78,11 @@ public final class ProgressBars {
       ended = done;
       lastTenth = tenth;
       lastLine = elapsed;
-      String percent = max > 0 ? String.format(Locale.ROOT, "%3d%%", current * 100 / max) : "";
+      String progress = max > 0 ? String.format(Locale.ROOT, "%3d%% %d/%d", current * 100 / max, current, max)
+          : Long.toString(current);
       String extra = state.getExtraMessage() == null || state.getExtraMessage().isEmpty()
           ? "" : " " + state.getExtraMessage();
-      return String.format(Locale.ROOT, "%s %s %d/%d (%d:%02d)%s", state.getTaskName(), percent, current, max,
+      return String.format(Locale.ROOT, "%s %s (%d:%02d)%s", state.getTaskName(), progress,
           elapsed.toMinutes(), elapsed.toSecondsPart(), extra);
     }
   }

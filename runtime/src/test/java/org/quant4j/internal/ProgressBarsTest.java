@@ -38,6 +38,26 @@ class ProgressBarsTest {
   }
 
   @Test
+  void aLogOfWorkOfUnknownSizeCountsItsStepsToTheLast() throws InterruptedException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    // steps slower than the timer: the bar is rendered after each one
+    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("calibrating").setInitialMax(-1)
+        .setUpdateIntervalMillis(2).continuousUpdate().setRenderer(new ProgressBars.LogLines())
+        .setConsumer(new ProgressBars.LineConsumer(out)).build()) {
+      for (int i = 0; i < 4; i++) {
+        Thread.sleep(30);
+        bar.step();
+      }
+    }
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    List<String> lines = text.lines().toList();
+    assertTrue(lines.get(0).startsWith("calibrating 0 ("), text);
+    assertTrue(lines.get(lines.size() - 1).startsWith("calibrating 4 ("), text);
+    assertFalse(text.contains("%"), "no share of an unknown total:\n" + text);
+  }
+
+  @Test
   void testsRunWithoutATerminal() {
     assertFalse(ProgressBars.stderrIsTerminal(), "surefire's forked JVM has no console");
   }

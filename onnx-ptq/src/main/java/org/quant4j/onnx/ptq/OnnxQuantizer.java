@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -214,6 +215,14 @@ public final class OnnxQuantizer {
     }
   }
 
+  /** How many batches a calibration runs: -1 when the data is not a collection and no limit is set. */
+  private long batchesToRun() {
+    if (data instanceof Collection<?> c) {
+      return maxBatches > 0 ? Math.min(c.size(), maxBatches) : c.size();
+    }
+    return maxBatches > 0 ? maxBatches : -1;
+  }
+
   /** What a calibration pass saw. */
   private record Pass(int batches, long items) {}
 
@@ -222,8 +231,7 @@ public final class OnnxQuantizer {
     long items = 0;
     Iterator<? extends Map<String, ?>> it = data.iterator();
     try (ActivationCollector collector = new ActivationCollector(model, byTensor);
-        ProgressBar bar = progress ? ProgressBars.builder("calibrating", maxBatches > 0 ? maxBatches : -1).build()
-            : null) {
+        ProgressBar bar = progress ? ProgressBars.builder("calibrating", batchesToRun()).build() : null) {
       while ((maxBatches <= 0 || batches < maxBatches) && it.hasNext()) {
         InputBatch batch = InputBatch.of(model, it.next(), batches);
         collector.collect(batch);
@@ -392,17 +400,21 @@ public final class OnnxQuantizer {
       for (QuantTarget t : plan.targets()) {
         QuantConfig.Resolved r = resolved.resolve(t.name(), t.role(), new int[] {Math.max(t.channelAxis(), 0)});
         if (r.enabled()) {
-          requireExpressible(t.name(), r.descriptor(), parsed.opset());
+          requireExpressible(t, r.descriptor(), parsed.opset());
         }
       }
       return new OnnxQuantizer(this, parsed, resolved, plan);
     }
 
-    /** Refuses, before any calibration, a quantizer that ONNX QuantizeLinear/DequantizeLinear cannot write. */
-    private static void requireExpressible(String name, QuantDescriptor d, int opset) {
-      new QdqParams(name, d.numBits(), d.unsigned(), d.narrowRange(), Nd4j.scalar(1f), d.format()).requireExportable(true);
+    /**
+     * Refuses, before any calibration, a quantizer the QDQ writer cannot write: the writer's own check, on a
+     * stand-in amax of 1.
+     */
+    private static void requireExpressible(QuantTarget t, QuantDescriptor d, int opset) {
+      QdqWriter.requireWritable(t, new QdqParams(t.name(), d.numBits(), d.unsigned(), d.narrowRange(),
+          Nd4j.scalar(1f), d.format()));
       if (d.isE4M3() && opset < QdqParams.FP8_MIN_OPSET) {
-        throw new IllegalArgumentException("quantizer " + name + " is FP8 E4M3, which needs opset "
+        throw new IllegalArgumentException("quantizer " + t.name() + " is FP8 E4M3, which needs opset "
             + QdqParams.FP8_MIN_OPSET + " (FLOAT8E4M3FN zero points); the model has opset " + opset
             + ": re-export it with opset_version=" + QdqParams.FP8_MIN_OPSET + " or later");
       }

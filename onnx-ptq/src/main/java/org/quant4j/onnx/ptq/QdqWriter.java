@@ -56,11 +56,7 @@ final class QdqWriter {
       if (q == null) {
         continue;
       }
-      q.requireExportable(t.isWeight());
-      if (q.storesIntegerWeights()) {
-        throw new IllegalArgumentException("quantizer " + t.name() + " has numBits " + q.numBits()
-            + ": quantize-onnx writes 8-bit weights (and FP8 E4M3) only");
-      }
+      requireWritable(t, q);
       float[] amax = q.amaxValues();
       boolean perChannel = !q.perTensor();
       if (perChannel && !t.isWeight()) {
@@ -132,5 +128,22 @@ final class QdqWriter {
       candidate = name + "_" + k;
     }
     return candidate;
+  }
+
+  /**
+   * Throws unless this writer can write the quantizer exactly: 8 bits or FP8 E4M3 (the DL4J export also
+   * writes weights of 2 to 7 bits; this writer does not), and what the ONNX export takes
+   * ({@link QdqParams#requireExportable}).
+   *
+   * @param t where the quantizer sits
+   * @param q its parameters
+   * @throws IllegalArgumentException naming the quantizer and what the export needs
+   */
+  static void requireWritable(QuantTarget t, QdqParams q) {
+    if (!q.isE4M3() && q.numBits() != 8) {
+      throw new IllegalArgumentException("quantizer " + t.name() + " has numBits " + q.numBits()
+          + ": quantize-onnx writes 8-bit quantizers (and FP8 E4M3) only");
+    }
+    q.requireExportable(t.isWeight());
   }
 }

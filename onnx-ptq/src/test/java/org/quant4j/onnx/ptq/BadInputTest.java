@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.factory.Nd4j;
+import org.quant4j.tensor.QuantDescriptor;
 
 /** Every bad input is refused with one message naming it, and nothing is written. */
 class BadInputTest {
@@ -93,6 +94,19 @@ class BadInputTest {
   @Test
   void noCalibrationBatchIsRefused() throws Exception {
     assertTrue(refused(tiny(), List.of()).contains("holds no batch"));
+  }
+
+  @Test
+  void aBitWidthTheQdqWriterCannotWriteIsRefusedBeforeAnyCalibration() throws Exception {
+    // build() takes no batch, so the refusal comes before any calibration
+    IllegalArgumentException input = assertThrows(IllegalArgumentException.class, () -> OnnxQuantizer.builder()
+        .model(tiny()).calibrationData(List.of()).input(QuantDescriptor.builder().numBits(4).build()).build());
+    assertTrue(input.getMessage().contains("block.conv1._input_quantizer has numBits 4: quantize-onnx writes 8-bit"
+        + " quantizers (and FP8 E4M3) only"), input.getMessage());
+    IllegalArgumentException weight = assertThrows(IllegalArgumentException.class, () -> OnnxQuantizer.builder()
+        .model(tiny()).calibrationData(List.of()).weight(QuantDescriptor.builder().numBits(4).axis(0).build()).build());
+    assertTrue(weight.getMessage().contains("block.conv1._weight_quantizer has numBits 4: quantize-onnx writes 8-bit"
+        + " quantizers"), weight.getMessage());
   }
 
   @Test
