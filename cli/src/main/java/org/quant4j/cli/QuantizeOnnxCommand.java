@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
     description = "Quantize an FP32 ONNX model to QDQ ONNX, calibrated on IDX, numpy (.npy/.npz) or image-folder images.")
 final class QuantizeOnnxCommand implements Callable<Integer> {
 
+  @Spec CommandSpec spec;
+
   @Option(names = "--model", required = true, description = "The FP32 ONNX model (opset 13 or later).")
   Path model;
 
@@ -48,8 +50,6 @@ final class QuantizeOnnxCommand implements Callable<Integer> {
 
   @Option(names = "--input-name", description = "The graph input the images feed. Default: the model's only data input.")
   String inputName;
-
-  @Spec CommandSpec spec;
 
   @Option(names = "--scale", description = "Every value is multiplied by this, e.g. 1/255. Default: 1, the values as"
       + " read (a note says so when they reach past 1)")
@@ -147,9 +147,9 @@ final class QuantizeOnnxCommand implements Callable<Integer> {
       max = Math.max(max, Math.abs(v));
     }
     if (max > 1) {
-      spec.commandLine().getErr().printf(Locale.ROOT, "quant4j quantize-onnx: note: --data values reach %s and no --scale was given,"
-          + " so they are fed as read; a model trained on pixels / 255 needs --scale 1/255 (--scale 1 keeps them as"
-          + " read without this note)%n", max);
+      spec.commandLine().getErr().printf(Locale.ROOT, "quant4j quantize-onnx: note: --data values reach %s and no"
+          + " --scale was given, so they are fed as read; a model trained on pixels / 255 needs --scale 1/255"
+          + " (--scale 1 keeps them as read without this note)%n", max);
     }
   }
 
