@@ -3,6 +3,7 @@ package org.quant4j.onnx.ptq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
@@ -14,10 +15,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import onnx.Onnx.ModelProto;
+import onnx.Onnx.TensorProto;
 import onnx.Onnx.TensorShapeProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quant4j.calib.AmaxMethod;
+import org.quant4j.onnx.OnnxTensors;
 import org.quant4j.tensor.QuantDescriptor;
 import org.quant4j.nn.TensorQuantizer;
 
@@ -100,6 +103,84 @@ class CalibrationPassTest {
             (named ? "named" : "unnamed") + " batch dimension, " + e.getKey() + ": " + expected + " vs "
                 + report.amax(e.getKey())[0]);
       }
+    }
+  }
+
+  /**
+   * conv → BatchNormalization (not folded) → relu → reshape to {@code [N, -1]} computed from the tensor's
+   * shape, as PyTorch's {@code x.view(x.size(0), -1)} exports → gemm.
+   */
+  private Path unfoldedNet() throws Exception {
+    ModelProto m = new TinyGraph(21).input("x", -1, 2, 6, 6)
+        .weight("conv.weight", 3, 2, 3, 3).weight("conv.bias", 3)
+        .weight("bn.weight", 3).weight("bn.bias", 3).weight("bn.running_mean", 3)
+        .weight("fc.weight", 4, 108).weight("fc.bias", 4)
+        .node("/conv/Conv", "Conv", List.of("x", "conv.weight", "conv.bias"), "c", TinyGraph.ints("pads", 1, 1, 1, 1))
+        .node("/bn/BatchNormalization", "BatchNormalization",
+            List.of("c", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"), "b")
+        .node("/relu/Relu", "Relu", List.of("b"), "r")
+        .node("/Shape", "Shape", List.of("r"), "s")
+        .node("/Gather", "Gather", List.of("s", "zero"), "n", TinyGraph.attr("axis", 0))
+        .node("/Unsqueeze", "Unsqueeze", List.of("n", "zeros"), "n1")
+        .node("/Concat", "Concat", List.of("n1", "minusOne"), "shape", TinyGraph.attr("axis", 0))
+        .node("/Reshape", "Reshape", List.of("r", "shape"), "flat")
+        .node("/fc/Gemm", "Gemm", List.of("flat", "fc.weight", "fc.bias"), "logits", TinyGraph.attr("transB", 1))
+        .output("logits").model();
+    ModelProto.Builder b = m.toBuilder();
+    b.getGraphBuilder()
+        .addInitializer(OnnxTensors.floats("bn.running_var", new long[] {3}, new float[] {0.5f, 1f, 2f}))
+        .addInitializer(int64("zero", new long[0], 0))
+        .addInitializer(int64("zeros", new long[] {1}, 0))
+        .addInitializer(int64("minusOne", new long[] {1}, -1));
+    Path file = dir.resolve("unfolded.onnx");
+    org.quant4j.internal.AtomicFiles.write(file, b.build().toByteArray());
+    return file;
+  }
+
+  private static TensorProto int64(String name, long[] shape, long value) {
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber())
+        .addInt64Data(value);
+    for (long d : shape) {
+      t.addDims(d);
+    }
+    return t.build();
+  }
+
+  @Test
+  void aNetWithAnUnfoldedBatchNormAndAComputedReshapeIsCalibratedExactlyAndRunsCloseToFp32() throws Exception {
+    Path model = unfoldedNet();
+    List<Map<String, float[]>> data = batches(7);
+    Path out = dir.resolve("unfolded-qdq.onnx");
+    QuantizationReport report = OnnxQuantizer.builder().model(model).calibrationData(data).method(AmaxMethod.MAX)
+        .build().quantize(out);
+    assertEquals(List.of("conv._input_quantizer", "conv._weight_quantizer", "fc._input_quantizer",
+        "fc._weight_quantizer"), List.copyOf(report.quantizers().keySet()));
+    assertTrue(report.skipped().isEmpty(), report.skipped()::toString);
+    float expected = maxAbs(model, "flat", data);
+    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(report.amax("fc._input_quantizer")[0]));
+    float[] x = data.get(0).get("x");
+    float[] fp32 = logits(java.nio.file.Files.readAllBytes(model), OrtSessions.Mode.NO_OPT, x);
+    float max = 0;
+    for (float v : fp32) {
+      max = Math.max(max, Math.abs(v));
+    }
+    for (OrtSessions.Mode mode : OrtSessions.Mode.values()) {
+      float[] qdq = logits(java.nio.file.Files.readAllBytes(out), mode, x);
+      for (int i = 0; i < fp32.length; i++) {
+        assertEquals(fp32[i], qdq[i], 0.05f * max, mode.label() + " logit " + i);
+      }
+    }
+  }
+
+  private static float[] logits(byte[] model, OrtSessions.Mode mode, float[] x) throws Exception {
+    try (OrtSession s = OrtSessions.open(model, mode);
+        OnnxTensor in = OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(x),
+            new long[] {x.length / ITEM, 2, 6, 6});
+        OrtSession.Result r = s.run(Map.of("x", in))) {
+      FloatBuffer v = ((OnnxTensor) r.get(0)).getFloatBuffer();
+      float[] out = new float[v.remaining()];
+      v.get(out);
+      return out;
     }
   }
 
