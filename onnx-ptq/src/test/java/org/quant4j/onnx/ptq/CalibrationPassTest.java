@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.TensorProto;
 import onnx.Onnx.TensorShapeProto;
@@ -30,6 +27,7 @@ import org.quant4j.nn.TensorQuantizer;
  */
 class CalibrationPassTest {
 
+  private static final long[] ITEM_SHAPE = {2, 6, 6};
   private static final int ITEM = 2 * 6 * 6;
   /** Three full batches and a shorter last one, which needs arrays of its own shape. */
   private static final int[] BATCH_SIZES = {8, 8, 8, 5};
@@ -65,22 +63,12 @@ class CalibrationPassTest {
 
   /** max |t| over every batch, from a plain ONNX Runtime session that fetches the tensor. */
   private static float maxAbs(Path model, String tensor, List<Map<String, float[]>> batches) throws Exception {
-    ModelProto m = OnnxModel.read(model).proto();
-    ModelProto.Builder b = m.toBuilder();
-    b.getGraphBuilder().addOutput(onnx.Onnx.ValueInfoProto.newBuilder().setName(tensor)
-        .setType(onnx.Onnx.TypeProto.newBuilder().setTensorType(onnx.Onnx.TypeProto.Tensor.newBuilder()
-            .setElemType(onnx.Onnx.TensorProto.DataType.FLOAT.getNumber()))));
     float max = 0;
-    try (OrtSession s = OrtSessions.open(b.build().toByteArray(), OrtSessions.Mode.NO_OPT)) {
+    try (OrtSession s = OrtSessions.open(OrtRuns.withOutput(OnnxModel.read(model).proto(), tensor),
+        OrtSessions.Mode.NO_OPT)) {
       for (Map<String, float[]> batch : batches) {
-        float[] x = batch.get("x");
-        try (OnnxTensor in = OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(x),
-                new long[] {x.length / ITEM, 2, 6, 6});
-            OrtSession.Result r = s.run(Map.of("x", in), Set.of(tensor))) {
-          FloatBuffer v = ((OnnxTensor) r.get(tensor).orElseThrow()).getFloatBuffer();
-          while (v.hasRemaining()) {
-            max = Math.max(max, Math.abs(v.get()));
-          }
+        for (float v : OrtRuns.output(s, "x", batch.get("x"), ITEM_SHAPE, tensor)) {
+          max = Math.max(max, Math.abs(v));
         }
       }
     }
@@ -158,30 +146,7 @@ class CalibrationPassTest {
     assertTrue(report.skipped().isEmpty(), report.skipped()::toString);
     float expected = maxAbs(model, "flat", data);
     assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(report.amax("fc._input_quantizer")[0]));
-    float[] x = data.get(0).get("x");
-    float[] fp32 = logits(java.nio.file.Files.readAllBytes(model), OrtSessions.Mode.NO_OPT, x);
-    float max = 0;
-    for (float v : fp32) {
-      max = Math.max(max, Math.abs(v));
-    }
-    for (OrtSessions.Mode mode : OrtSessions.Mode.values()) {
-      float[] qdq = logits(java.nio.file.Files.readAllBytes(out), mode, x);
-      for (int i = 0; i < fp32.length; i++) {
-        assertEquals(fp32[i], qdq[i], 0.05f * max, mode.label() + " logit " + i);
-      }
-    }
-  }
-
-  private static float[] logits(byte[] model, OrtSessions.Mode mode, float[] x) throws Exception {
-    try (OrtSession s = OrtSessions.open(model, mode);
-        OnnxTensor in = OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(x),
-            new long[] {x.length / ITEM, 2, 6, 6});
-        OrtSession.Result r = s.run(Map.of("x", in))) {
-      FloatBuffer v = ((OnnxTensor) r.get(0)).getFloatBuffer();
-      float[] out = new float[v.remaining()];
-      v.get(out);
-      return out;
-    }
+    OrtRuns.assertCloseToFp32InEverySession(model, out, data.get(0).get("x"), ITEM_SHAPE, "logits");
   }
 
   private static float maxOfInputs(List<Map<String, float[]>> data) {

@@ -3,23 +3,15 @@ package org.quant4j.onnx.ptq;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import onnx.Onnx.GraphProto;
-import onnx.Onnx.TensorProto;
-import onnx.Onnx.TypeProto;
-import onnx.Onnx.ValueInfoProto;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,28 +170,13 @@ class CnnFashionEntropyTest {
 
   /** One tensor of the exported graph for each calibration batch, read as an extra graph output. */
   private static List<float[]> activations(String tensor) throws Exception {
-    OnnxModel model = OnnxModel.read(FashionResources.model());
-    GraphProto graph = model.proto().getGraph().toBuilder().addOutput(ValueInfoProto.newBuilder().setName(tensor)
-        .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-            .setElemType(TensorProto.DataType.FLOAT.getNumber())))).build();
     List<float[]> out = new ArrayList<>();
-    try (OrtSession session = OrtSessions.open(model.proto().toBuilder().setGraph(graph).build().toByteArray(),
-        OrtSessions.Mode.DEFAULT)) {
+    try (OrtSession session = OrtSessions.open(
+        OrtRuns.withOutput(OnnxModel.read(FashionResources.model()).proto(), tensor), OrtSessions.Mode.DEFAULT)) {
       for (Map<String, float[]> batch : calibration) {
-        out.add(run(session, batch.get("input"), tensor));
+        out.add(OrtRuns.output(session, "input", batch.get("input"), new long[] {1, 28, 28}, tensor));
       }
     }
     return out;
-  }
-
-  private static float[] run(OrtSession session, float[] input, String tensor) throws OrtException {
-    try (OnnxTensor x = OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(input),
-            new long[] {input.length / (28 * 28), 1, 28, 28});
-        OrtSession.Result r = session.run(Map.of("input", x), new LinkedHashSet<>(List.of(tensor)))) {
-      FloatBuffer b = ((OnnxTensor) r.get(tensor).orElseThrow()).getFloatBuffer();
-      float[] values = new float[b.remaining()];
-      b.get(values);
-      return values;
-    }
   }
 }
